@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages dancu needs to build, test and benchmark.
+# Idempotent: installs only what is missing. Uses sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config ccache git
+  libboost1.81-all-dev
+  libsqlite3-dev sqlite3
+  libpq-dev postgresql
+  libssl-dev libsodium-dev
+  libutf8proc-dev
+  libcli11-dev libspdlog-dev libfmt-dev
+  libqrencode-dev libzbar-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  wrk hyperfine curl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

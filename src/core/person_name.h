@@ -1,0 +1,60 @@
+// PersonName: a Vietnamese full name, family + middle + given
+// ("Nguyễn Văn An": family "Nguyễn", middle "Văn", given "An").
+//
+// The text is stored exactly as written, normalized to NFC (outer whitespace
+// trimmed, inner runs of whitespace collapsed to one space). The folded key is
+// what matching uses: lower case, NFC/NFD-insensitive, diacritics removed,
+// đ/Đ -> d (NFD does not decompose đ), single spaces. Folding uses utf8proc.
+//
+// Errors (Error.code):
+//   name.empty         nothing but whitespace
+//   name.bad_utf8      not valid UTF-8
+//   name.bad_chars     control characters or digits
+//   name.too_long      more than 100 code points
+//
+// Thread safety: value type; FoldName is reentrant.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace dancu {
+
+class PersonName {
+ public:
+  PersonName() = default;
+  static Result<PersonName> Parse(std::string_view text);
+
+  const std::string& text() const { return text_; }    // NFC, as written
+  const std::string& folded() const { return folded_; }
+  // Tokens of the NFC text. family() is the first token, given() the last,
+  // middle() everything between (may be empty). A one-token name has only a
+  // given name.
+  std::string_view family() const;
+  std::string_view middle() const;
+  std::string_view given() const;
+  const std::vector<std::string>& tokens() const { return tokens_; }
+
+  bool operator==(const PersonName& o) const { return text_ == o.text_; }
+
+ private:
+  std::string text_;
+  std::string folded_;
+  std::vector<std::string> tokens_;
+  std::string middle_;
+};
+
+// The folded matching key of any UTF-8 text (see above). Invalid UTF-8 bytes
+// are dropped.
+std::string FoldName(std::string_view text);
+// NFC normalization; fails with name.bad_utf8 on invalid UTF-8.
+Result<std::string> ToNfc(std::string_view text);
+// True if `text` is valid UTF-8.
+bool IsValidUtf8(std::string_view text);
+// 64-bit hash of a folded key, used as a compact index key.
+int64_t FoldedKeyHash(std::string_view folded);
+
+}  // namespace dancu
