@@ -10,6 +10,11 @@
 //   id.length       not exactly 12 characters
 //   id.not_digits   a character that is not 0-9
 //   id.bad_province PPP is not a known province code
+// Errors from FromNumber: id.length (not 0..999999999999), id.bad_province.
+// Errors from Make/Allocate:
+//   id.bad_province       not a known PPP code
+//   id.year_out_of_range  birth year outside 1900-2399
+//   id.bad_serial         serial above 999999
 // Errors from CheckConsistent:
 //   id.sex_mismatch   G does not fit the stated sex
 //   id.year_mismatch  G/YY do not fit the stated birth year

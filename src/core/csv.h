@@ -11,13 +11,17 @@
 //   csv.bad_utf8     a field that is not valid UTF-8
 //   csv.line_too_long a record longer than max_record_bytes
 // Ragged rows (a field count other than the header's) are for the caller to
-// judge: Record carries the fields it found.
+// judge: Record carries the fields it found. Blank lines are skipped (they
+// still count for line numbers). Line numbers count physical lines, so a
+// quoted field with embedded newlines advances them.
 //
 // Thread safety: one reader per thread.
 #pragma once
 
 #include <cstdint>
 #include <istream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,14 +49,35 @@ class CsvReader {
   bool Next(CsvRecord& record, std::optional<Error>& error);
 
  private:
+  // Refills the buffer; false at end of input.
+  bool Fill();
+  // The next byte (0..255) without consuming it, or -1 at end of input.
+  int Peek() {
+    if (pos_ == end_ && !Fill()) return -1;
+    return static_cast<unsigned char>(buf_[pos_]);
+  }
+  // Consumes input up to and including the next line break (resynchronising
+  // after a bad record).
+  void SkipRestOfLine();
+  // Consumes one line break (LF, CRLF or a lone CR) at the current position.
+  void ConsumeLineBreak(int c);
+  bool Reject(CsvRecord& record, std::optional<Error>& error, const char* code,
+              const std::string& what, bool skip_line);
+
   std::istream& in_;
   CsvOptions options_;
   int64_t line_ = 1;
   bool first_ = true;
+  std::unique_ptr<char[]> buf_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+  bool eof_ = false;
+  // Bytes that end an unquoted run: the separator, '"', CR, LF.
+  bool stops_[256] = {};
 };
 
-// Parses a whole in-memory CSV text (for embedded reference data); aborts on
-// a malformed record since the data is compiled in.
+// Parses a whole in-memory CSV text (for embedded reference data), header row
+// included; aborts on a malformed record since the data is compiled in.
 std::vector<std::vector<std::string>> ParseCsvText(std::string_view text);
 
 // Writes one CSV field, quoting when needed.

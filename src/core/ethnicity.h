@@ -1,5 +1,6 @@
 // The 54 ethnic groups of Vietnam (Decision 121-TCTK/PPCĐ, GSO), by code
-// 1..54 ("01" Kinh ... "54" Ơ Đu). The register stores the code.
+// 1..54 ("01" Kinh, "04" Hoa, "05" Khmer, "06" Mường ... "53" Ơ Đu, "54" Rơ
+// Măm). The register stores the code.
 //
 // Errors: ethnicity.unknown for a code or name not in the list.
 #pragma once

@@ -9,12 +9,14 @@
 // Errors (Error.code):
 //   name.empty         nothing but whitespace
 //   name.bad_utf8      not valid UTF-8
-//   name.bad_chars     control characters or digits
+//   name.bad_chars     control characters or digits (also invisible format
+//                      characters, private-use and unassigned code points)
 //   name.too_long      more than 100 code points
 //
 // Thread safety: value type; FoldName is reentrant.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +50,13 @@ class PersonName {
 };
 
 // The folded matching key of any UTF-8 text (see above). Invalid UTF-8 bytes
-// are dropped.
+// are dropped, as are control and invisible format characters. Decomposition
+// is compatibility decomposition (NFKD), so full-width and ligature forms fold
+// like their plain letters.
 std::string FoldName(std::string_view text);
+// FoldName into a caller-owned buffer (cleared first), so bulk import can
+// reuse one buffer instead of allocating per name.
+void FoldNameTo(std::string_view text, std::string& out);
 // NFC normalization; fails with name.bad_utf8 on invalid UTF-8.
 Result<std::string> ToNfc(std::string_view text);
 // True if `text` is valid UTF-8.

@@ -1,0 +1,30 @@
+#include "app/register_files.h"
+
+#include <cstdio>
+
+namespace dancu::app {
+
+std::unique_ptr<OpenRegister> OpenRegisterIn(const std::filesystem::path& dir, bool create) {
+  auto path = RegisterDbPath(dir);
+  if (!create && !std::filesystem::exists(path)) {
+    std::fprintf(stderr, "dancu: no register in %s (create one with `dancu generate` or `dancu import`)\n",
+                 dir.c_str());
+    return nullptr;
+  }
+  auto r = std::make_unique<OpenRegister>();
+  auto db = storage::OpenSqlite(path);
+  if (!db) {
+    std::fprintf(stderr, "dancu: %s\n", db.error().message.c_str());
+    return nullptr;
+  }
+  r->db = std::move(*db);
+  auto reg = registry::Registry::Open(*r->db, r->clock, r->random);
+  if (!reg) {
+    std::fprintf(stderr, "dancu: %s\n", reg.error().message.c_str());
+    return nullptr;
+  }
+  r->registry = std::move(*reg);
+  return r;
+}
+
+}  // namespace dancu::app

@@ -1,0 +1,312 @@
+#include "core/person_name.h"
+
+#include <sodium.h>
+#include <utf8proc.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "core/utf8.h"
+
+namespace dancu {
+namespace {
+
+constexpr size_t kMaxNameCodePoints = 100;
+
+// Folding = compatibility decomposition (NFKD, so NFC and NFD input and
+// full-width or ligature forms meet) + case folding + removal of combining
+// marks. đ/Đ have no decomposition in Unicode, so they are mapped by hand.
+constexpr utf8proc_option_t kFoldOptions = static_cast<utf8proc_option_t>(
+    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+
+enum class FoldKind : uint8_t {
+  kBytes,  // append `bytes`
+  kSpace,  // white space: collapses into one separator
+  kDrop,   // control/format character or a bare combining mark
+  kSlow,   // folds to something with spaces or long: fold at call time
+};
+
+struct FoldEntry {
+  FoldKind kind = FoldKind::kDrop;
+  uint8_t len = 0;
+  char bytes[6] = {};
+};
+
+// Code points below this bound (Latin, Vietnamese letters in U+1E00..U+1EFF,
+// Greek, Cyrillic, combining marks) are folded through a table built once;
+// the rest go through utf8proc at call time. Either way no heap is used.
+constexpr int32_t kTableSize = 0x2000;
+
+bool IsDroppedCategory(utf8proc_category_t cat) {
+  return cat == UTF8PROC_CATEGORY_CC || cat == UTF8PROC_CATEGORY_CF;
+}
+
+int32_t MapDStroke(int32_t cp) { return (cp == 0x0110 || cp == 0x0111) ? 'd' : cp; }
+
+// Folds one code point into at most `cap` code points; returns the count, or
+// 0 for a code point that folds to nothing (marks, controls).
+int FoldCodePoint(int32_t cp, int32_t* out, int cap) {
+  if (IsDroppedCategory(utf8proc_category(cp))) return 0;
+  int boundclass = 0;
+  const utf8proc_ssize_t n =
+      utf8proc_decompose_char(cp, out, cap, kFoldOptions, &boundclass);
+  if (n <= 0 || n > cap) return 0;
+  for (utf8proc_ssize_t i = 0; i < n; ++i) out[i] = MapDStroke(out[i]);
+  return static_cast<int>(n);
+}
+
+const std::array<FoldEntry, kTableSize>& FoldTable() {
+  static const auto* table = [] {
+    auto* t = new std::array<FoldEntry, kTableSize>();
+    for (int32_t cp = 0; cp < kTableSize; ++cp) {
+      FoldEntry& e = (*t)[cp];
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      if (utf8::IsSpace(cp)) {
+        e.kind = FoldKind::kSpace;
+        continue;
+      }
+      int32_t folded[32];
+      const int n = FoldCodePoint(cp, folded, 32);
+      std::string bytes;
+      bool has_space = false;
+      for (int i = 0; i < n; ++i) {
+        has_space |= utf8::IsSpace(folded[i]);
+        utf8::Append(bytes, static_cast<uint32_t>(folded[i]));
+      }
+      if (n == 0) {
+        e.kind = FoldKind::kDrop;
+      } else if (has_space || bytes.size() > sizeof e.bytes) {
+        e.kind = FoldKind::kSlow;
+      } else {
+        e.kind = FoldKind::kBytes;
+        e.len = static_cast<uint8_t>(bytes.size());
+        bytes.copy(e.bytes, bytes.size());
+      }
+    }
+    return t;
+  }();
+  return *table;
+}
+
+// Appends folded output while keeping the key's spacing canonical: no
+// leading or trailing space, single spaces between words.
+class FoldSink {
+ public:
+  explicit FoldSink(std::string& out) : out_(out) {}
+  void Space() { pending_space_ = true; }
+  void Bytes(const char* b, size_t n) {
+    Separate();
+    out_.append(b, n);
+  }
+  void Byte(char c) {
+    Separate();
+    out_.push_back(c);
+  }
+  void CodePoints(const int32_t* cps, int n) {
+    for (int i = 0; i < n; ++i) {
+      if (utf8::IsSpace(cps[i])) {
+        Space();
+      } else {
+        Separate();
+        utf8::Append(out_, static_cast<uint32_t>(cps[i]));
+      }
+    }
+  }
+
+ private:
+  void Separate() {
+    if (pending_space_) {
+      if (!out_.empty()) out_.push_back(' ');
+      pending_space_ = false;
+    }
+  }
+  std::string& out_;
+  bool pending_space_ = false;
+};
+
+// ASCII classes for the fold fast path.
+enum : uint8_t { kAsciiKeep = 0, kAsciiSpace = 1, kAsciiDrop = 2 };
+constexpr std::array<uint8_t, 128> kAsciiClass = [] {
+  std::array<uint8_t, 128> c{};
+  for (int i = 0; i < 32; ++i) c[i] = kAsciiDrop;
+  c[127] = kAsciiDrop;
+  for (char s : {' ', '\t', '\n', '\v', '\f', '\r'}) c[static_cast<unsigned char>(s)] = kAsciiSpace;
+  return c;
+}();
+
+bool IsAscii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+// NFC of already-validated UTF-8.
+std::string NfcOfValid(std::string_view text) {
+  if (IsAscii(text)) return std::string(text);  // ASCII is always NFC
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+      static_cast<utf8proc_ssize_t>(text.size()), &out,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
+  if (n < 0) return std::string(text);  // unreachable for valid input
+  return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+}
+
+// Characters a name may not contain: controls, invisible format characters
+// (zero-width joiners, BOM: they make equal-looking names differ), private
+// use, unassigned code points and digits of any script.
+bool IsBadNameChar(int32_t cp) {
+  if (cp < 0x80) return cp < 0x20 || cp == 0x7F || (cp >= '0' && cp <= '9');
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_CN:
+    case UTF8PROC_CATEGORY_CS:
+    case UTF8PROC_CATEGORY_ND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void FoldNameTo(std::string_view text, std::string& out) {
+  out.clear();
+  out.reserve(text.size());
+  FoldSink sink(out);
+  const auto& table = FoldTable();
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x80) {
+      ++p;
+      switch (kAsciiClass[c]) {
+        case kAsciiKeep:
+          sink.Byte(static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+          break;
+        case kAsciiSpace:
+          sink.Space();
+          break;
+        default:
+          break;
+      }
+      continue;
+    }
+    const int32_t cp = utf8::Decode(p, end);
+    if (cp < 0) continue;  // invalid byte: dropped
+    if (cp < kTableSize) {
+      const FoldEntry& e = table[cp];
+      switch (e.kind) {
+        case FoldKind::kBytes:
+          sink.Bytes(e.bytes, e.len);
+          continue;
+        case FoldKind::kSpace:
+          sink.Space();
+          continue;
+        case FoldKind::kDrop:
+          continue;
+        case FoldKind::kSlow:
+          break;
+      }
+    } else if (utf8::IsSpace(cp)) {
+      sink.Space();
+      continue;
+    }
+    int32_t folded[32];
+    sink.CodePoints(folded, FoldCodePoint(cp, folded, 32));
+  }
+}
+
+std::string FoldName(std::string_view text) {
+  std::string out;
+  FoldNameTo(text, out);
+  return out;
+}
+
+bool IsValidUtf8(std::string_view text) { return utf8::IsValid(text); }
+
+Result<std::string> ToNfc(std::string_view text) {
+  if (!utf8::IsValid(text)) return Fail("name.bad_utf8", "text is not valid UTF-8");
+  return NfcOfValid(text);
+}
+
+int64_t FoldedKeyHash(std::string_view folded) {
+  // SipHash-2-4 under a fixed, public key. The hash is stored in the
+  // database and used as an index key, so it must never change between runs
+  // or builds: changing this key means rebuilding every stored hash. It is
+  // not a secret; it only spreads keys, it does not hide them.
+  static constexpr unsigned char kKey[crypto_shorthash_KEYBYTES] = {
+      'd', 'a', 'n', 'c', 'u', '-', 'f', 'o', 'l', 'd', 'e', 'd', '-', 'v', '1', '!'};
+  unsigned char h[crypto_shorthash_BYTES];
+  crypto_shorthash(h, reinterpret_cast<const unsigned char*>(folded.data()),
+                   folded.size(), kKey);
+  uint64_t v = 0;
+  for (int i = crypto_shorthash_BYTES - 1; i >= 0; --i) v = (v << 8) | h[i];  // little endian
+  return static_cast<int64_t>(v);
+}
+
+Result<PersonName> PersonName::Parse(std::string_view text) {
+  if (!utf8::IsValid(text)) return Fail("name.bad_utf8", "name is not valid UTF-8");
+  const std::string nfc = NfcOfValid(text);
+
+  PersonName name;
+  name.text_.reserve(nfc.size());
+  size_t code_points = 0;
+  bool pending_space = false;
+  const char* p = nfc.data();
+  const char* end = p + nfc.size();
+  while (p < end) {
+    const char* start = p;
+    const int32_t cp = utf8::Decode(p, end);
+    if (utf8::IsSpace(cp)) {
+      pending_space = true;
+      continue;
+    }
+    if (IsBadNameChar(cp)) {
+      char msg[64];
+      std::snprintf(msg, sizeof msg, "character U+%04X is not allowed in a name",
+                    static_cast<unsigned>(cp));
+      return Fail("name.bad_chars", msg);
+    }
+    if (pending_space && !name.text_.empty()) {
+      name.text_.push_back(' ');
+      ++code_points;
+      name.tokens_.emplace_back();
+    }
+    pending_space = false;
+    if (name.tokens_.empty()) name.tokens_.emplace_back();
+    name.text_.append(start, p);
+    name.tokens_.back().append(start, p);
+    ++code_points;
+  }
+  if (name.text_.empty()) return Fail("name.empty", "name is empty");
+  if (code_points > kMaxNameCodePoints) {
+    return Fail("name.too_long", "a name may have at most 100 characters, got " +
+                                     std::to_string(code_points));
+  }
+  for (size_t i = 1; i + 1 < name.tokens_.size(); ++i) {
+    if (i > 1) name.middle_.push_back(' ');
+    name.middle_ += name.tokens_[i];
+  }
+  FoldNameTo(name.text_, name.folded_);
+  return name;
+}
+
+std::string_view PersonName::family() const {
+  return tokens_.size() >= 2 ? std::string_view(tokens_.front()) : std::string_view();
+}
+
+std::string_view PersonName::middle() const { return middle_; }
+
+std::string_view PersonName::given() const {
+  return tokens_.empty() ? std::string_view() : std::string_view(tokens_.back());
+}
+
+}  // namespace dancu

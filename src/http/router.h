@@ -1,0 +1,85 @@
+// Router: the route table. Maps (method, path) to a synchronous handler.
+//
+// Patterns are "/"-separated segments, each a literal or a whole-segment
+// parameter "{name}": "/v1/citizens/{id}/history". Matching is by decoded
+// segment; a literal beats a parameter at the same position, with
+// backtracking (so "/a/new/x" can still reach "/a/{id}/x" when "/a/new" has
+// no "/x" below it). The first path node that matches and has any route
+// decides: if it has no route for the method the result is 405 with Allow.
+// Trailing slashes and empty segments are significant ("/a/" != "/a").
+//
+// Add() throws std::invalid_argument for a malformed pattern, a duplicate
+// (method, pattern), or two parameter names at one position
+// ("/a/{id}" vs "/a/{key}/b"): these are start-up configuration bugs.
+//
+// Thread safety: build the table with Add() before serving; after that,
+// Match() and Dispatch() are const and safe from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http/verb.hpp>
+
+#include "http/request_context.h"
+#include "http/response.h"
+
+namespace dancu::http {
+
+using Handler = std::function<Response(RequestContext&)>;
+
+enum class Access { kPublic, kAuthenticated };
+
+struct Route {
+  boost::beast::http::verb method;
+  std::string pattern;
+  Handler handler;
+  Access access;
+  size_t index;  // 0..Router::size()-1 in Add order, for per-route state
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // the path and the method matched
+  std::string_view allow;        // path matched, method did not: "GET, POST"
+};
+
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(Router&&) noexcept;
+  Router& operator=(Router&&) noexcept;
+
+  void Add(boost::beast::http::verb method, std::string pattern,
+           Handler handler, Access access = Access::kAuthenticated);
+
+  // On a match, fills ctx's path parameters and route pattern. Neither
+  // route nor allow set means 404.
+  RouteMatch Match(RequestContext& ctx) const;
+
+  // Match, then 404 (request.not_found) / 405 (request.method_not_allowed,
+  // with Allow) problems, else the handler's response. No authentication and
+  // no exception handling: that is the server's job. Meant for handler tests.
+  Response Dispatch(RequestContext& ctx) const;
+
+  // The 404/405 problem for a match without a route (Dispatch and the server
+  // answer unmatched requests identically).
+  static Response UnmatchedResponse(const RouteMatch& match,
+                                    const RequestContext& ctx);
+
+  size_t size() const { return routes_.size(); }
+  const Route& route(size_t i) const { return *routes_[i]; }
+
+ private:
+  struct Node;
+  const Node* MatchFrom(const Node& node, size_t depth,
+                        RequestContext& ctx) const;
+
+  std::unique_ptr<Node> root_;
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace dancu::http

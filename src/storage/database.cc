@@ -1,0 +1,34 @@
+#include "storage/database.h"
+
+namespace dancu::storage {
+
+Status Statement::Run() {
+  while (true) {
+    auto row = Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+  }
+}
+
+Result<Transaction> Transaction::Begin(Connection& c) {
+  if (auto s = c.Begin(); !s) return std::unexpected(s.error());
+  return Transaction(c);
+}
+
+Transaction::~Transaction() {
+  // Best effort: a failed rollback leaves the engine to discard the
+  // transaction when the connection closes.
+  if (conn_ != nullptr) (void)conn_->Rollback();
+}
+
+Status Transaction::Commit() {
+  Connection* c = conn_;
+  conn_ = nullptr;
+  if (auto s = c->Commit(); !s) {
+    (void)c->Rollback();
+    return s;
+  }
+  return {};
+}
+
+}  // namespace dancu::storage

@@ -1,0 +1,53 @@
+#include "storage/migrations.h"
+
+#include <string>
+
+namespace dancu::storage {
+
+namespace {
+
+constexpr std::string_view kCreateTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL)";
+
+}  // namespace
+
+Result<int> Migrate(Connection& conn, std::span<const Migration> migrations) {
+  if (auto s = conn.Exec(kCreateTable); !s) return std::unexpected(s.error());
+  int current = 0;
+  {
+    auto& st = conn.Cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    auto row = st.Step();
+    if (!row) return std::unexpected(row.error());
+    current = static_cast<int>(st.Int(0));
+    st.Reset();
+  }
+  int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > latest) {
+    return Fail("storage.schema_too_new",
+                "database schema version " + std::to_string(current) +
+                    " is newer than this dancu (" + std::to_string(latest) + ")");
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    auto tx = Transaction::Begin(conn);
+    if (!tx) return std::unexpected(tx.error());
+    std::string_view sql = conn.engine() == "postgres" ? m.postgres_sql : m.sqlite_sql;
+    if (auto s = conn.Exec(sql); !s) {
+      return Fail("storage.migration", "migration " + std::to_string(m.version) +
+                                           " (" + std::string(m.name) +
+                                           ") failed: " + s.error().message);
+    }
+    auto& ins = conn.Cached("INSERT INTO schema_migrations (version, name) VALUES (?, ?)");
+    ins.BindInt(1, m.version);
+    ins.BindText(2, m.name);
+    if (auto s = ins.Run(); !s) return std::unexpected(s.error());
+    ins.Reset();
+    if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace dancu::storage

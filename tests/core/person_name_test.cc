@@ -1,0 +1,227 @@
+#include "core/person_name.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace dancu {
+namespace {
+
+// "Đặng Thị Ánh" precomposed (NFC) and decomposed (NFD), written as bytes so
+// the editor cannot normalise them.
+const std::string kNfc = "\xC4\x90\xE1\xBA\xB7ng Th\xE1\xBB\x8B \xC3\x81nh";
+const std::string kNfd =
+    "\xC4\x90" "a\xCC\xA3\xCC\x86" "ng Thi\xCC\xA3 A\xCC\x81nh";
+
+TEST(FoldNameTest, NfcAndNfdFoldTheSame) {
+  ASSERT_NE(kNfc, kNfd);
+  EXPECT_EQ(FoldName(kNfc), "dang thi anh");
+  EXPECT_EQ(FoldName(kNfd), "dang thi anh");
+}
+
+TEST(FoldNameTest, Table) {
+  struct Case {
+    std::string in, want;
+  };
+  const Case cases[] = {
+      {"Đặng Thị Ánh", "dang thi anh"},
+      {"ĐẶNG THỊ ÁNH", "dang thi anh"},
+      {"đặng thị ánh", "dang thi anh"},
+      {"Dang Thi Anh", "dang thi anh"},
+      {"Nguyễn Văn An", "nguyen van an"},
+      {"NGUYỄN VĂN AN", "nguyen van an"},
+      {"Trần Thị Thu Hương", "tran thi thu huong"},
+      {"Lê Ngọc Hưởng", "le ngoc huong"},
+      {"Phạm Đức Độ", "pham duc do"},
+      {"Ưng Ơn Ư", "ung on u"},
+      {"Hồ Thị Kiều Oanh", "ho thi kieu oanh"},
+      {"Hoà", "hoa"},  // old tone placement
+      {"Hòa", "hoa"},  // new tone placement
+      {"  Nguyễn   Văn\tAn  ", "nguyen van an"},
+      {"Nguyễn\xC2\xA0Văn\xE2\x80\x83" "An", "nguyen van an"},  // NBSP, em space
+      {"Nguyễn\r\nVăn\n\nAn", "nguyen van an"},
+      {"\xE3\x80\x80Nguyễn\xE3\x80\x80", "nguyen"},               // ideographic space
+      {"Nguy\xFF\xFEn", "nguyn"},                                  // invalid bytes dropped
+      {"Nguy\xE1\xBB", "nguy"},                                    // truncated sequence
+      {"An\xE2\x80\x8B" "h", "anh"},                               // zero-width space dropped
+      {"\xEF\xBB\xBF" "An", "an"},                                 // BOM dropped
+      {"An\x01h", "anh"},                                          // control dropped
+      {"\xEF\xBC\xA1n", "an"},                                     // full-width A
+      {"O'Brien-Smith", "o'brien-smith"},
+      {"Ñúñez Çelik", "nunez celik"},
+      {"STRASSE", "strasse"},
+      {"Straße", "strasse"},
+      {"", ""},
+      {" \t\n ", ""},
+      {"\xCC\x81", ""},                                            // a bare combining mark
+      {" \xCC\x81 An", "an"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(FoldName(c.in), c.want) << c.in;
+}
+
+TEST(FoldNameTest, IntoReusedBuffer) {
+  std::string buf = "stale contents";
+  FoldNameTo("Võ Thị Sáu", buf);
+  EXPECT_EQ(buf, "vo thi sau");
+  FoldNameTo("", buf);
+  EXPECT_EQ(buf, "");
+}
+
+TEST(FoldNameTest, DStrokeIsFoldedInEveryForm) {
+  EXPECT_EQ(FoldName("\xC4\x90"), "d");  // U+0110
+  EXPECT_EQ(FoldName("\xC4\x91"), "d");  // U+0111
+  EXPECT_EQ(FoldName("Đ"), FoldName("D"));
+}
+
+TEST(FoldedKeyHashTest, StableAndSpread) {
+  // Stored in the database: these values must never change.
+  EXPECT_EQ(FoldedKeyHash("nguyen van an"), FoldedKeyHash(FoldName("Nguyễn Văn An")));
+  EXPECT_NE(FoldedKeyHash("nguyen van an"), FoldedKeyHash("nguyen van anh"));
+  EXPECT_NE(FoldedKeyHash(""), FoldedKeyHash(" "));
+  EXPECT_EQ(FoldedKeyHash("nguyen van an"), FoldedKeyHash("nguyen van an"));
+}
+
+TEST(FoldedKeyHashTest, GoldenValues) {
+  // SipHash-2-4 with the key "dancu-folded-v1!", output read little endian.
+  EXPECT_EQ(FoldedKeyHash(""), kGoldenEmpty);
+  EXPECT_EQ(FoldedKeyHash("nguyen van an"), kGoldenNguyenVanAn);
+}
+
+TEST(IsValidUtf8Test, Table) {
+  struct Case {
+    std::string text;
+    bool valid;
+  };
+  const Case cases[] = {
+      {"", true},
+      {"plain ascii long enough for the word loop", true},
+      {kNfc, true},
+      {kNfd, true},
+      {"\xF0\x9F\x98\x80", true},        // U+1F600
+      {"\xF4\x8F\xBF\xBF", true},        // U+10FFFF
+      {"\xEF\xBF\xBD", true},            // U+FFFD
+      {"\x80", false},                   // stray continuation
+      {"abc\xC3", false},                // truncated
+      {"\xC0\xAF", false},               // overlong '/'
+      {"\xE0\x80\xAF", false},           // overlong
+      {"\xED\xA0\x80", false},           // surrogate U+D800
+      {"\xF4\x90\x80\x80", false},       // above U+10FFFF
+      {"\xF5\x80\x80\x80", false},
+      {"\xFF", false},
+      {"abcdefgh\xC3\x28xyz", false},
+  };
+  for (const Case& c : cases) EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.text;
+}
+
+TEST(ToNfcTest, ComposesAndRejectsBadUtf8) {
+  EXPECT_EQ(ToNfc(kNfd).value(), kNfc);
+  EXPECT_EQ(ToNfc(kNfc).value(), kNfc);
+  EXPECT_EQ(ToNfc("ascii").value(), "ascii");
+  EXPECT_EQ(ToNfc("\xC3").error().code, "name.bad_utf8");
+}
+
+TEST(PersonNameTest, NfdInputIsStoredAsNfc) {
+  auto nfd = PersonName::Parse(kNfd);
+  auto nfc = PersonName::Parse(kNfc);
+  ASSERT_TRUE(nfd.has_value());
+  ASSERT_TRUE(nfc.has_value());
+  EXPECT_EQ(nfd->text(), kNfc);
+  EXPECT_EQ(*nfd, *nfc);
+  EXPECT_EQ(nfd->folded(), "dang thi anh");
+  EXPECT_EQ(nfd->folded(), nfc->folded());
+}
+
+TEST(PersonNameTest, Tokens) {
+  struct Case {
+    std::string in, text, family, middle, given;
+    size_t tokens;
+  };
+  const Case cases[] = {
+      {"Nguyễn Văn An", "Nguyễn Văn An", "Nguyễn", "Văn", "An", 3},
+      {"Trần Thị Thu Hương", "Trần Thị Thu Hương", "Trần", "Thị Thu", "Hương", 4},
+      {"Tôn Nữ Thị Ngọc Bích", "Tôn Nữ Thị Ngọc Bích", "Tôn", "Nữ Thị Ngọc", "Bích", 5},
+      {"Lê Lợi", "Lê Lợi", "Lê", "", "Lợi", 2},
+      {"Bình", "Bình", "", "", "Bình", 1},
+      {"  Nguyễn   Văn \t An  ", "Nguyễn Văn An", "Nguyễn", "Văn", "An", 3},
+      {"Nguyễn\xC2\xA0Văn\tAn", "Nguyễn Văn An", "Nguyễn", "Văn", "An", 3},
+      {"NGUYỄN VĂN AN", "NGUYỄN VĂN AN", "NGUYỄN", "VĂN", "AN", 3},
+  };
+  for (const Case& c : cases) {
+    auto n = PersonName::Parse(c.in);
+    ASSERT_TRUE(n.has_value()) << c.in << ": " << n.error().code;
+    EXPECT_EQ(n->text(), c.text);
+    EXPECT_EQ(n->family(), c.family) << c.in;
+    EXPECT_EQ(n->middle(), c.middle) << c.in;
+    EXPECT_EQ(n->given(), c.given) << c.in;
+    EXPECT_EQ(n->tokens().size(), c.tokens) << c.in;
+    EXPECT_EQ(n->folded(), FoldName(c.text));
+  }
+}
+
+TEST(PersonNameTest, CaseAndSpacingDoNotChangeTheKey) {
+  const std::string want = "nguyen van an";
+  for (const char* in : {"Nguyễn Văn An", "NGUYỄN VĂN AN", "nguyễn văn an", " Nguyễn  Văn An ",
+                         "Nguyen Van An"}) {
+    auto n = PersonName::Parse(in);
+    ASSERT_TRUE(n.has_value()) << in;
+    EXPECT_EQ(n->folded(), want) << in;
+  }
+}
+
+TEST(PersonNameTest, CopiesKeepTheirParts) {
+  PersonName copy;
+  {
+    auto n = PersonName::Parse("Trần Thị Thu Hương");
+    ASSERT_TRUE(n.has_value());
+    copy = *n;
+  }
+  EXPECT_EQ(copy.family(), "Trần");
+  EXPECT_EQ(copy.middle(), "Thị Thu");
+  EXPECT_EQ(copy.given(), "Hương");
+}
+
+TEST(PersonNameTest, Errors) {
+  struct Case {
+    std::string in, code;
+  };
+  const Case cases[] = {
+      {"", "name.empty"},
+      {"   ", "name.empty"},
+      {"\t\n\xC2\xA0", "name.empty"},
+      {"Nguy\xC3", "name.bad_utf8"},
+      {"\xFF", "name.bad_utf8"},
+      {"\xED\xA0\x80", "name.bad_utf8"},
+      {"Nguyễn Văn 2", "name.bad_chars"},
+      {"Nguyen Van An 0", "name.bad_chars"},
+      {"An\xD9\xA3", "name.bad_chars"},      // Arabic-Indic digit three
+      {"An\x01", "name.bad_chars"},
+      {"An\x7F", "name.bad_chars"},
+      {"An\xC2\x85\x01", "name.bad_chars"},  // NEL is space, then a control
+      {"An\xE2\x80\x8B" "h", "name.bad_chars"},  // zero-width space
+      {"An\xEE\x80\x80", "name.bad_chars"},  // private use
+      {std::string(101, 'a'), "name.too_long"},
+  };
+  for (const Case& c : cases) {
+    auto n = PersonName::Parse(c.in);
+    ASSERT_FALSE(n.has_value()) << c.in;
+    EXPECT_EQ(n.error().code, c.code) << c.in;
+  }
+}
+
+TEST(PersonNameTest, LengthCountsCodePointsAfterCollapsing) {
+  EXPECT_TRUE(PersonName::Parse(std::string(100, 'a')).has_value());
+  std::string hundred_vietnamese;
+  for (int i = 0; i < 100; ++i) hundred_vietnamese += "ữ";
+  EXPECT_TRUE(PersonName::Parse(hundred_vietnamese).has_value());
+  EXPECT_EQ(PersonName::Parse(hundred_vietnamese + "ữ").error().code, "name.too_long");
+  // Outer and repeated blanks are not counted.
+  EXPECT_TRUE(PersonName::Parse("   " + std::string(50, 'a') + "     " + std::string(49, 'b') + "  ")
+                  .has_value());
+  // 100 decomposed letters compose to 100 code points.
+  std::string nfd;
+  for (int i = 0; i < 100; ++i) nfd += "a\xCC\x81";
+  EXPECT_TRUE(PersonName::Parse(nfd).has_value());
+}
+
+}  // namespace
+}  // namespace dancu
