@@ -119,7 +119,7 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
         const char* e = buf_.get() + end_;
         const char* s = p;
         while (p < e && !kQuotedStops[static_cast<unsigned char>(*p)]) ++p;
-        field.append(s, p);
+        field.append(s, static_cast<size_t>(p - s));
         bytes += static_cast<size_t>(p - s);
         pos_ = static_cast<size_t>(p - buf_.get());
         if (bytes > max_bytes) {
@@ -165,7 +165,7 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
         const char* e = buf_.get() + end_;
         const char* s = p;
         while (p < e && !stops_[static_cast<unsigned char>(*p)]) ++p;
-        field.append(s, p);
+        field.append(s, static_cast<size_t>(p - s));
         bytes += static_cast<size_t>(p - s);
         pos_ = static_cast<size_t>(p - buf_.get());
         if (bytes > max_bytes) {

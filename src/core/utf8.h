@@ -49,11 +49,13 @@ inline int32_t Decode(const char*& p, const char* end) {
   return -1;
 }
 
-// True if `text` is well-formed UTF-8 (RFC 3629). ASCII runs are checked
-// eight bytes at a time because most register data is mostly ASCII.
+// True if `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF). ASCII runs are checked eight bytes at
+// a time because most register data is mostly ASCII; this runs on every CSV
+// field at import, so it avoids calling Decode.
 inline bool IsValid(std::string_view text) {
-  const char* p = text.data();
-  const char* end = p + text.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
   while (p < end) {
     while (end - p >= 8) {
       uint64_t w;
@@ -62,11 +64,30 @@ inline bool IsValid(std::string_view text) {
       p += 8;
     }
     if (p == end) break;
-    if (static_cast<unsigned char>(*p) < 0x80) {
+    const unsigned c = *p;
+    if (c < 0x80) {
       ++p;
-      continue;
+    } else if (c < 0xC2) {
+      return false;  // continuation byte or overlong 2-byte lead
+    } else if (c < 0xE0) {
+      if (end - p < 2 || (p[1] & 0xC0) != 0x80) return false;
+      p += 2;
+    } else if (c < 0xF0) {
+      if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return false;
+      if (c == 0xE0 && p[1] < 0xA0) return false;  // overlong
+      if (c == 0xED && p[1] > 0x9F) return false;  // surrogate
+      p += 3;
+    } else if (c < 0xF5) {
+      if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+          (p[3] & 0xC0) != 0x80) {
+        return false;
+      }
+      if (c == 0xF0 && p[1] < 0x90) return false;  // overlong
+      if (c == 0xF4 && p[1] > 0x8F) return false;  // above U+10FFFF
+      p += 4;
+    } else {
+      return false;
     }
-    if (Decode(p, end) < 0) return false;
   }
   return true;
 }

@@ -71,6 +71,12 @@ void AssignGeneratedId(std::string& out) {
 
 }  // namespace
 
+std::string NewRequestId() {
+  std::string id;
+  AssignGeneratedId(id);
+  return id;
+}
+
 RequestContext::RequestContext(std::string remote_address)
     : remote_address_(std::move(remote_address)) {}
 RequestContext::RequestContext(RequestContext&&) noexcept = default;

@@ -39,6 +39,9 @@ struct Principal {
   std::string id;  // e.g. "admin", an agency id, a citizen id
 };
 
+// A fresh request id (16 hex digits), for replies that have no request.
+std::string NewRequestId();
+
 class RequestContext {
  public:
   explicit RequestContext(std::string remote_address = {});

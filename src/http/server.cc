@@ -8,7 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -210,7 +210,7 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   bool destroying_ = false;
   std::mutex sessions_mu_;
-  std::unordered_set<std::shared_ptr<Session>> sessions_;
+  std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
 
   // Declared after the session set: destroying the io_context destroys
   // suspended session coroutines, which unregister themselves.
@@ -258,9 +258,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   asio::awaitable<void> Loop();
   Response Handle(const Request& request, RouteStats*& stats);
-  Response HandleReadError(beast::error_code ec,
-                           const bhttp::request_parser<bhttp::string_body>& p);
-  asio::awaitable<bool> Write(const Response& response, unsigned version,
+  Response SafeHandle(const Request& request, RouteStats*& stats);
+  Response HandleReadError(beast::error_code ec);
+  asio::awaitable<bool> Write(const Response& response,
+                              std::string_view request_id, unsigned version,
                               bool keep_alive, bool head_request);
   asio::awaitable<void> LingeringClose();
   void Record(RouteStats& stats, bhttp::verb method, unsigned status,
@@ -311,11 +312,12 @@ asio::awaitable<void> Session::Loop() {
       }
     }
     if (ec) {
-      Response r = HandleReadError(ec, parser);
+      Response r = HandleReadError(ec);
       if (r.status != 0) {
         bhttp::verb method =
             parser.is_header_done() ? parser.get().method() : bhttp::verb::unknown;
-        co_await Write(r, 11, /*keep_alive=*/false, /*head_request=*/false);
+        co_await Write(r, NewRequestId(), 11, /*keep_alive=*/false,
+                       /*head_request=*/false);
         Record(server_.UnmatchedStats(), method, r.status, start);
         co_await LingeringClose();
       }
@@ -324,29 +326,12 @@ asio::awaitable<void> Session::Loop() {
 
     const Request& request = parser.get();
     RouteStats* stats = &server_.UnmatchedStats();
-    Response response;
-    try {
-      response = Handle(request, stats);
-      for (const auto& [name, value] : response.headers) {
-        if (!IsValidHeader(name, value)) {
-          throw std::logic_error("handler returned an invalid header field");
-        }
-      }
-    } catch (const std::exception& e) {
-      // Unhandled exceptions must not crash the server: one bad handler
-      // costs one request.
-      spdlog::error("request {} {} {}: handler threw: {}", ctx_.request_id(),
-                    MethodLabel(request.method()), ctx_.target(), e.what());
-      response = ProblemResponse(500, "internal.error", "internal error");
-    } catch (...) {
-      spdlog::error("request {} {} {}: handler threw a non-exception",
-                    ctx_.request_id(), MethodLabel(request.method()),
-                    ctx_.target());
-      response = ProblemResponse(500, "internal.error", "internal error");
-    }
+    Response response = SafeHandle(request, stats);
+    // Read after the handler: a Stop() during it must still close this
+    // connection once the response is out.
     bool keep_alive = request.keep_alive() && !server_.stopping();
-    bool ok = co_await Write(response, request.version(), keep_alive,
-                             request.method() == bhttp::verb::head);
+    bool ok = co_await Write(response, ctx_.request_id(), request.version(),
+                             keep_alive, request.method() == bhttp::verb::head);
     Record(*stats, request.method(), response.status, start);
     if (!ok) break;
     if (!keep_alive) {
@@ -356,6 +341,30 @@ asio::awaitable<void> Session::Loop() {
     }
   }
   server_.Unregister(this);
+}
+
+// The one catch-all for handler code.
+Response Session::SafeHandle(const Request& request, RouteStats*& stats) {
+  try {
+    Response response = Handle(request, stats);
+    for (const auto& [name, value] : response.headers) {
+      if (!IsValidHeader(name, value)) {
+        throw std::logic_error("handler returned an invalid header field '" +
+                               name + "'");
+      }
+    }
+    return response;
+  } catch (const std::exception& e) {
+    // Unhandled exceptions must not crash the server: one bad handler costs
+    // one request.
+    spdlog::error("request {} {} {}: handler threw: {}", ctx_.request_id(),
+                  MethodLabel(request.method()), ctx_.target(), e.what());
+  } catch (...) {
+    spdlog::error("request {} {} {}: handler threw a non-exception",
+                  ctx_.request_id(), MethodLabel(request.method()),
+                  ctx_.target());
+  }
+  return ProblemResponse(500, "internal.error", "internal error");
 }
 
 Response Session::Handle(const Request& request, RouteStats*& stats) {
@@ -378,9 +387,7 @@ Response Session::Handle(const Request& request, RouteStats*& stats) {
 }
 
 // The reply for a failed read, or status 0 for "just close".
-Response Session::HandleReadError(
-    beast::error_code ec, const bhttp::request_parser<bhttp::string_body>& p) {
-  (void)p;
+Response Session::HandleReadError(beast::error_code ec) {
   Response none;
   none.status = 0;
   if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
@@ -397,22 +404,17 @@ Response Session::HandleReadError(
     return ProblemResponse(431, "request.headers_too_large",
                            "request header fields too large");
   }
-  if (ec.category() == bhttp::error::end_of_stream.category() ||
-      &ec.category() == &bhttp::make_error_code(bhttp::error::bad_method).category()) {
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
     return ProblemResponse(400, "request.malformed_http",
                            "malformed HTTP request: " + ec.message());
   }
   return none;  // socket errors: nobody to answer
 }
 
-asio::awaitable<bool> Session::Write(const Response& response, unsigned version,
-                                     bool keep_alive, bool head_request) {
-  std::string_view request_id = ctx_.request_id();
-  std::string fresh_id;
-  if (request_id.empty()) {
-    fresh_id = NewRequestId();
-    request_id = fresh_id;
-  }
+asio::awaitable<bool> Session::Write(const Response& response,
+                                     std::string_view request_id,
+                                     unsigned version, bool keep_alive,
+                                     bool head_request) {
   bool send_body = SerializeHead(head_, response, request_id, version,
                                  keep_alive, head_request);
   std::array<asio::const_buffer, 2> buffers = {
@@ -478,6 +480,10 @@ Server::Impl::~Impl() {
   // not post to it while it shuts down.
   std::lock_guard lock(sessions_mu_);
   destroying_ = true;
+  // Drop the registry's references now: the sockets must go before the
+  // io_context does. Suspended coroutines hold the rest and are destroyed by
+  // ~io_context.
+  sessions_.clear();
 }
 
 Counter& Server::Impl::RequestCounter(RouteStats& stats, bhttp::verb method,
@@ -565,7 +571,7 @@ asio::awaitable<void> Server::Impl::Accept() {
     size_t open;
     {
       std::lock_guard lock(sessions_mu_);
-      sessions_.insert(session);
+      sessions_.emplace(session.get(), session);
       open = sessions_.size();
     }
     open_connections_.Set(static_cast<double>(open));
@@ -591,12 +597,7 @@ void Server::Impl::Unregister(Session* session) {
   {
     std::lock_guard lock(sessions_mu_);
     if (destroying_) return;
-    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
-      if (it->get() == session) {
-        sessions_.erase(it);
-        break;
-      }
-    }
+    sessions_.erase(session);
     open = sessions_.size();
     post_check = open == 0 && stopping();
   }
@@ -655,7 +656,7 @@ void Server::Impl::BeginDrain() {
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard lock(sessions_mu_);
-    live.assign(sessions_.begin(), sessions_.end());
+    for (auto& [raw, s] : sessions_) live.push_back(s);
   }
   for (auto& s : live) {
     asio::post(s->executor(), [s] { s->CloseIfIdle(); });
@@ -669,7 +670,7 @@ void Server::Impl::BeginDrain() {
     std::vector<std::shared_ptr<Session>> left;
     {
       std::lock_guard lock(sessions_mu_);
-      left.assign(sessions_.begin(), sessions_.end());
+      for (auto& [raw, s] : sessions_) left.push_back(s);
     }
     if (!left.empty()) {
       spdlog::warn("drain timeout: closing {} connection(s)", left.size());

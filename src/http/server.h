@@ -73,8 +73,9 @@ class Server {
   void Run();
   void Stop();
 
+  class Impl;  // defined in server.cc; named here only for its helpers
+
  private:
-  class Impl;
   std::unique_ptr<Impl> impl_;
 };
 

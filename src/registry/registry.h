@@ -186,8 +186,10 @@ class Registry {
 
   const Clock& clock() const { return clock_; }
 
- private:
+  // Opaque outside registry/ (defined in registry_impl.h).
   class Impl;
+
+ private:
   Registry(std::unique_ptr<Impl> impl, const Clock& clock);
   std::unique_ptr<Impl> impl_;
   const Clock& clock_;
