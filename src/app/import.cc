@@ -107,8 +107,19 @@ int Import(const ImportOptions& o) {
       std::sort(lines.begin(), lines.end());
       for (const auto& p : problems) {
         auto it = std::lower_bound(lines.begin(), lines.end(), std::pair{p.id.number(), int64_t{0}});
-        int64_t line = it != lines.end() && it->first == p.id.number() ? it->second : 0;
-        rejected.push_back({line, p.error});
+        if (it == lines.end() || it->first != p.id.number()) {
+          rejected.push_back({0, p.error});
+          continue;
+        }
+        if (p.error.code == "conflict.citizen_exists") {
+          // A repeated id: the first occurrence stands, each later line is
+          // the rejected one.
+          for (auto dup = it + 1; dup != lines.end() && dup->first == p.id.number(); ++dup) {
+            rejected.push_back({dup->second, p.error});
+          }
+        } else {
+          rejected.push_back({it->second, p.error});
+        }
       }
     }
   }

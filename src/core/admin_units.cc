@@ -51,8 +51,8 @@ const AdminUnits& AdminUnits::Get() {
 }
 
 AdminUnits::AdminUnits() {
-  for (auto& r : Load(embedded::kProvinces2025, "provinces_2025.csv",
-                      {"code", "name", "full_name"})) {
+  for (auto& r :
+       Load(embedded::kProvinces2025, "provinces_2025.csv", {"code", "name", "full_name"})) {
     province_index_.emplace(r[0], provinces_.size());
     provinces_.push_back(Province{r[0], r[1], r[2]});
   }
@@ -61,8 +61,8 @@ AdminUnits::AdminUnits() {
     commune_index_.emplace(r[0], communes_.size());
     communes_.push_back(Commune{r[0], r[1], r[2], r[3]});
   }
-  for (auto& r : Load(embedded::kPre2025Provinces, "pre2025_provinces.csv",
-                      {"code", "name", "full_name"})) {
+  for (auto& r :
+       Load(embedded::kPre2025Provinces, "pre2025_provinces.csv", {"code", "name", "full_name"})) {
     old_province_index_.emplace(r[0], old_provinces_.size());
     old_provinces_.push_back(Province{r[0], r[1], r[2]});
   }

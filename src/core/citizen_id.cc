@@ -67,7 +67,8 @@ Result<CitizenId> CitizenId::Parse(std::string_view text) {
   }
   int64_t n = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return Fail("id.not_digits", "a personal ID number has only digits 0-9");
+    if (c < '0' || c > '9')
+      return Fail("id.not_digits", "a personal ID number has only digits 0-9");
     n = n * 10 + (c - '0');
   }
   const CitizenId id(n);
@@ -95,8 +96,8 @@ Result<CitizenId> CitizenId::Make(int province_code, Sex sex, int birth_year, ui
     return Fail("id.bad_province", "unknown ID province code " + std::to_string(province_code));
   }
   if (birth_year < kFirstYear || birth_year > kLastYear) {
-    return Fail("id.year_out_of_range", "birth year " + std::to_string(birth_year) +
-                                            " cannot be encoded (1900-2399)");
+    return Fail("id.year_out_of_range",
+                "birth year " + std::to_string(birth_year) + " cannot be encoded (1900-2399)");
   }
   if (serial > 999'999) {
     return Fail("id.bad_serial", "serial " + std::to_string(serial) + " is above 999999");
@@ -107,8 +108,7 @@ Result<CitizenId> CitizenId::Make(int province_code, Sex sex, int birth_year, ui
   return CitizenId(n);
 }
 
-Result<CitizenId> CitizenId::Allocate(int province_code, Sex sex, int birth_year,
-                                      Random& random) {
+Result<CitizenId> CitizenId::Allocate(int province_code, Sex sex, int birth_year, Random& random) {
   return Make(province_code, sex, birth_year, static_cast<uint32_t>(random.Uniform(1'000'000)));
 }
 
@@ -119,8 +119,7 @@ Status CitizenId::CheckConsistent(Sex sex, int birth_year) const {
                                        std::string(dancu::ToString(sex)));
   }
   if (this->birth_year() != birth_year) {
-    return Fail("id.year_mismatch", "personal ID number " + ToString() +
-                                        " encodes birth year " +
+    return Fail("id.year_mismatch", "personal ID number " + ToString() + " encodes birth year " +
                                         std::to_string(this->birth_year()) + ", not " +
                                         std::to_string(birth_year));
   }
@@ -133,9 +132,7 @@ std::string CitizenId::ToString() const {
   return buf;
 }
 
-Sex CitizenId::sex() const {
-  return (number_ / 100'000'000) % 2 == 0 ? Sex::kMale : Sex::kFemale;
-}
+Sex CitizenId::sex() const { return (number_ / 100'000'000) % 2 == 0 ? Sex::kMale : Sex::kFemale; }
 
 int CitizenId::birth_year() const {
   const int g = static_cast<int>((number_ / 100'000'000) % 10);

@@ -112,8 +112,8 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
       ++bytes;
       for (;;) {
         if (pos_ == end_ && !Fill()) {
-          return Reject(record, error, "csv.bad_quote",
-                        "quoted field still open at end of input", false);
+          return Reject(record, error, "csv.bad_quote", "quoted field still open at end of input",
+                        false);
         }
         const char* p = buf_.get() + pos_;
         const char* e = buf_.get() + end_;
@@ -152,8 +152,7 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
       }
       if (c >= 0 && c != sep && c != '\n' && c != '\r') {
         return Reject(record, error, "csv.bad_quote",
-                      "text after the closing quote of field " + std::to_string(nfields),
-                      true);
+                      "text after the closing quote of field " + std::to_string(nfields), true);
       }
     } else {
       for (;;) {
@@ -194,8 +193,8 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
     if (!utf8::IsValid(fields[i])) {
       // The whole record has been read, so the reader is already in step.
       error = Error{"csv.bad_utf8",
-                    "line " + std::to_string(record.line) + ": field " +
-                        std::to_string(i + 1) + " is not valid UTF-8",
+                    "line " + std::to_string(record.line) + ": field " + std::to_string(i + 1) +
+                        " is not valid UTF-8",
                     {}};
       return true;
     }

@@ -15,25 +15,23 @@ namespace {
 // differently (04 Mường, 05 Khmer, 06 Hoa, ...); the register keeps the 1979
 // codes, which civil-status and health-insurance systems use.
 constexpr std::array<Ethnicity, 54> kEthnicities = {{
-    {1, "Kinh"},       {2, "Tày"},         {3, "Thái"},          {4, "Hoa"},
-    {5, "Khmer"},      {6, "Mường"},       {7, "Nùng"},          {8, "Mông"},
-    {9, "Dao"},        {10, "Gia Rai"},    {11, "Ngái"},         {12, "Ê Đê"},
-    {13, "Ba Na"},     {14, "Xơ Đăng"},    {15, "Sán Chay"},     {16, "Cơ Ho"},
-    {17, "Chăm"},      {18, "Sán Dìu"},    {19, "Hrê"},          {20, "Mnông"},
-    {21, "Ra Glai"},   {22, "Xtiêng"},     {23, "Bru Vân Kiều"}, {24, "Thổ"},
-    {25, "Giáy"},      {26, "Cơ Tu"},      {27, "Giẻ Triêng"},   {28, "Mạ"},
-    {29, "Khơ Mú"},    {30, "Co"},         {31, "Tà Ôi"},        {32, "Chơ Ro"},
-    {33, "Kháng"},     {34, "Xinh Mun"},   {35, "Hà Nhì"},       {36, "Chu Ru"},
-    {37, "Lào"},       {38, "La Chí"},     {39, "La Ha"},        {40, "Phù Lá"},
-    {41, "La Hủ"},     {42, "Lự"},         {43, "Lô Lô"},        {44, "Chứt"},
-    {45, "Mảng"},      {46, "Pà Thẻn"},    {47, "Cờ Lao"},       {48, "Cống"},
-    {49, "Bố Y"},      {50, "Si La"},      {51, "Pu Péo"},       {52, "Brâu"},
-    {53, "Ơ Đu"},      {54, "Rơ Măm"},
+    {1, "Kinh"},     {2, "Tày"},         {3, "Thái"},          {4, "Hoa"},       {5, "Khmer"},
+    {6, "Mường"},    {7, "Nùng"},        {8, "Mông"},          {9, "Dao"},       {10, "Gia Rai"},
+    {11, "Ngái"},    {12, "Ê Đê"},       {13, "Ba Na"},        {14, "Xơ Đăng"},  {15, "Sán Chay"},
+    {16, "Cơ Ho"},   {17, "Chăm"},       {18, "Sán Dìu"},      {19, "Hrê"},      {20, "Mnông"},
+    {21, "Ra Glai"}, {22, "Xtiêng"},     {23, "Bru Vân Kiều"}, {24, "Thổ"},      {25, "Giáy"},
+    {26, "Cơ Tu"},   {27, "Giẻ Triêng"}, {28, "Mạ"},           {29, "Khơ Mú"},   {30, "Co"},
+    {31, "Tà Ôi"},   {32, "Chơ Ro"},     {33, "Kháng"},        {34, "Xinh Mun"}, {35, "Hà Nhì"},
+    {36, "Chu Ru"},  {37, "Lào"},        {38, "La Chí"},       {39, "La Ha"},    {40, "Phù Lá"},
+    {41, "La Hủ"},   {42, "Lự"},         {43, "Lô Lô"},        {44, "Chứt"},     {45, "Mảng"},
+    {46, "Pà Thẻn"}, {47, "Cờ Lao"},     {48, "Cống"},         {49, "Bố Y"},     {50, "Si La"},
+    {51, "Pu Péo"},  {52, "Brâu"},       {53, "Ơ Đu"},         {54, "Rơ Măm"},
 }};
 
-// Other spellings found in agency files. Hyphens, apostrophes and spaces do
-// not matter (see Key), so "Khơ-me", "H'Mông" and "Ê-đê" need no entry.
-constexpr std::array<Ethnicity, 13> kAliases = {{
+// Other names found in agency files. Case, diacritics, hyphens, apostrophes
+// and spaces do not matter (see Key), so "Khơ-me", "H'Mông", "Ê-đê", "Raglai"
+// and "Gié Triêng" need no entry.
+constexpr std::array<Ethnicity, 9> kAliases = {{
     {1, "Việt"},
     {4, "Hán"},
     {5, "Khơ Me"},
@@ -41,12 +39,8 @@ constexpr std::array<Ethnicity, 13> kAliases = {{
     {22, "Stiêng"},
     {23, "Vân Kiều"},
     {23, "Bru"},
-    {27, "Gié Triêng"},
     {29, "Khmu"},
-    {47, "Cơ Lao"},
     {51, "Pu Piéo"},
-    {21, "Raglai"},
-    {54, "Romam"},
 }};
 
 // The lookup key: folded (case, diacritics, đ) with everything but letters

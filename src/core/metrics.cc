@@ -52,8 +52,13 @@ void AppendDouble(std::string& out, double v) {
   } else if (std::isinf(v)) {
     out += v > 0 ? "+Inf" : "-Inf";
   } else {
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    // Like Go's strconv 'g' with shortest precision (what Prometheus itself
+    // writes): "0.0001" rather than "1e-04", exponents only when extreme.
+    double a = std::fabs(v);
+    auto fmt = a != 0 && (a < 1e-4 || a >= 1e21) ? std::chars_format::scientific
+                                                  : std::chars_format::fixed;
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v, fmt);
     out.append(buf, r.ptr);
   }
 }

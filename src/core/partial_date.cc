@@ -121,14 +121,17 @@ Result<PartialDate> PartialDate::Make(int y, int m, int d) {
   if (y < 1 || y > 9999) {
     return Fail("date.impossible", "year " + std::to_string(y) + " is not in 1-9999");
   }
-  if (m < 0 || m > 12) return Fail("date.impossible", "month " + std::to_string(m) + " does not exist");
-  if (d < 0 || d > 31) return Fail("date.impossible", "day " + std::to_string(d) + " does not exist");
+  if (m < 0 || m > 12)
+    return Fail("date.impossible", "month " + std::to_string(m) + " does not exist");
+  if (d < 0 || d > 31)
+    return Fail("date.impossible", "day " + std::to_string(d) + " does not exist");
   if (m == 0 && d != 0) {
-    return Fail("date.impossible", "a day without a month (" + std::to_string(y) + "-00-" +
-                                       std::to_string(d) + ")");
+    return Fail("date.impossible",
+                "a day without a month (" + std::to_string(y) + "-00-" + std::to_string(d) + ")");
   }
   if (d != 0) {
-    const year_month_day ymd{CivilYear{y}, CivilMonth{static_cast<unsigned>(m)}, CivilDay{static_cast<unsigned>(d)}};
+    const year_month_day ymd{CivilYear{y}, CivilMonth{static_cast<unsigned>(m)},
+                             CivilDay{static_cast<unsigned>(d)}};
     if (!ymd.ok()) {
       char buf[48];
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d does not exist", y, m, d);
@@ -170,15 +173,16 @@ PartialDate::Precision PartialDate::precision() const {
 }
 
 year_month_day PartialDate::Earliest() const {
-  return year_month_day{CivilYear{year_}, CivilMonth{static_cast<unsigned>(month_ == 0 ? 1 : month_)},
+  return year_month_day{CivilYear{year_},
+                        CivilMonth{static_cast<unsigned>(month_ == 0 ? 1 : month_)},
                         CivilDay{static_cast<unsigned>(day_ == 0 ? 1 : day_)}};
 }
 
 year_month_day PartialDate::Latest() const {
   if (month_ == 0) return year_month_day{CivilYear{year_}, std::chrono::December, CivilDay{31}};
   if (day_ == 0) {
-    return year_month_day{
-        year_month_day_last{CivilYear{year_}, std::chrono::month_day_last{CivilMonth{static_cast<unsigned>(month_)}}}};
+    return year_month_day{year_month_day_last{
+        CivilYear{year_}, std::chrono::month_day_last{CivilMonth{static_cast<unsigned>(month_)}}}};
   }
   return Earliest();
 }

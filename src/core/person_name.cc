@@ -50,8 +50,7 @@ int32_t MapDStroke(int32_t cp) { return (cp == 0x0110 || cp == 0x0111) ? 'd' : c
 int FoldCodePoint(int32_t cp, int32_t* out, int cap) {
   if (IsDroppedCategory(utf8proc_category(cp))) return 0;
   int boundclass = 0;
-  const utf8proc_ssize_t n =
-      utf8proc_decompose_char(cp, out, cap, kFoldOptions, &boundclass);
+  const utf8proc_ssize_t n = utf8proc_decompose_char(cp, out, cap, kFoldOptions, &boundclass);
   if (n <= 0 || n > cap) return 0;
   for (utf8proc_ssize_t i = 0; i < n; ++i) out[i] = MapDStroke(out[i]);
   return static_cast<int>(n);
@@ -136,21 +135,65 @@ constexpr std::array<uint8_t, 128> kAsciiClass = [] {
   return c;
 }();
 
-bool IsAscii(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
+// True if `cp` (below kTableSize) is NFC on its own and cannot combine with
+// a neighbour during composition: not a mark, combining class 0, not the
+// second half of any canonical composition pair (Hangul jamo, some Indic
+// vowel signs) and not a singleton/excluded decomposition.
+bool IsNfcInert(int32_t cp) {
+  if (cp >= 0xD800 && cp <= 0xDFFF) return false;
+  if (cp >= 0x1100 && cp <= 0x11FF) return false;  // Hangul jamo compose
+  const utf8proc_property_t* prop = utf8proc_get_property(cp);
+  switch (prop->category) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+      return false;
+    default:
+      break;
+  }
+  if (prop->combining_class != 0) return false;
+  // utf8proc marks code points that can follow a starter in a composition
+  // pair with comb_index >= 0x8000.
+  if (prop->comb_index != UINT16_MAX && prop->comb_index >= 0x8000) return false;
+  std::string one;
+  utf8::Append(one, static_cast<uint32_t>(cp));
+  utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(one.c_str()));
+  const bool same = nfc != nullptr && one == reinterpret_cast<const char*>(nfc);
+  std::free(nfc);
+  return same;
+}
+
+// Most names (Vietnamese in NFC, any ASCII) are already NFC; proving it
+// with a table is several times cheaper than utf8proc's map, which
+// allocates. A string of inert code points is NFC: nothing in it reorders or
+// composes.
+bool IsQuickNfc(std::string_view valid) {
+  static const auto* inert = [] {
+    auto* t = new std::array<bool, kTableSize>();
+    for (int32_t cp = 0; cp < kTableSize; ++cp) (*t)[cp] = IsNfcInert(cp);
+    return t;
+  }();
+  const char* p = valid.data();
+  const char* end = p + valid.size();
+  while (p < end) {
+    if (static_cast<unsigned char>(*p) < 0x80) {
+      ++p;
+      continue;
+    }
+    const int32_t cp = utf8::Decode(p, end);
+    if (cp < 0 || cp >= kTableSize || !(*inert)[cp]) return false;
   }
   return true;
 }
 
 // NFC of already-validated UTF-8.
 std::string NfcOfValid(std::string_view text) {
-  if (IsAscii(text)) return std::string(text);  // ASCII is always NFC
+  if (IsQuickNfc(text)) return std::string(text);
   utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-      static_cast<utf8proc_ssize_t>(text.size()), &out,
-      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                   static_cast<utf8proc_ssize_t>(text.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(out, &std::free);
   if (n < 0) return std::string(text);  // unreachable for valid input
   return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
@@ -245,8 +288,7 @@ int64_t FoldedKeyHash(std::string_view folded) {
   static constexpr unsigned char kKey[crypto_shorthash_KEYBYTES] = {
       'd', 'a', 'n', 'c', 'u', '-', 'f', 'o', 'l', 'd', 'e', 'd', '-', 'v', '1', '!'};
   unsigned char h[crypto_shorthash_BYTES];
-  crypto_shorthash(h, reinterpret_cast<const unsigned char*>(folded.data()),
-                   folded.size(), kKey);
+  crypto_shorthash(h, reinterpret_cast<const unsigned char*>(folded.data()), folded.size(), kKey);
   uint64_t v = 0;
   for (int i = crypto_shorthash_BYTES - 1; i >= 0; --i) v = (v << 8) | h[i];  // little endian
   return static_cast<int64_t>(v);
@@ -254,10 +296,16 @@ int64_t FoldedKeyHash(std::string_view folded) {
 
 Result<PersonName> PersonName::Parse(std::string_view text) {
   if (!utf8::IsValid(text)) return Fail("name.bad_utf8", "name is not valid UTF-8");
-  const std::string nfc = NfcOfValid(text);
+  std::string nfc_storage;
+  std::string_view nfc = text;
+  if (!IsQuickNfc(text)) {
+    nfc_storage = NfcOfValid(text);
+    nfc = nfc_storage;
+  }
 
   PersonName name;
   name.text_.reserve(nfc.size());
+  name.tokens_.reserve(4);  // most names have 3 or 4 words
   size_t code_points = 0;
   bool pending_space = false;
   const char* p = nfc.data();
@@ -288,8 +336,8 @@ Result<PersonName> PersonName::Parse(std::string_view text) {
   }
   if (name.text_.empty()) return Fail("name.empty", "name is empty");
   if (code_points > kMaxNameCodePoints) {
-    return Fail("name.too_long", "a name may have at most 100 characters, got " +
-                                     std::to_string(code_points));
+    return Fail("name.too_long",
+                "a name may have at most 100 characters, got " + std::to_string(code_points));
   }
   for (size_t i = 1; i + 1 < name.tokens_.size(); ++i) {
     if (i > 1) name.middle_.push_back(' ');

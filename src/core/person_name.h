@@ -61,7 +61,10 @@ void FoldNameTo(std::string_view text, std::string& out);
 Result<std::string> ToNfc(std::string_view text);
 // True if `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);
-// 64-bit hash of a folded key, used as a compact index key.
+// 64-bit hash of a folded key, used as a compact index key: SipHash-2-4
+// (libsodium crypto_shorthash) under the fixed public key "dancu-folded-v1!",
+// the 8 output bytes read little endian. Hashes are stored in databases, so
+// the value for a given input never changes across runs, builds or machines.
 int64_t FoldedKeyHash(std::string_view folded);
 
 }  // namespace dancu

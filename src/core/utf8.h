@@ -35,10 +35,9 @@ inline int32_t Decode(const char*& p, const char* end) {
       }
     }
   } else if (c0 >= 0xF0 && c0 <= 0xF4) {
-    if (avail >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-        (s[3] & 0xC0) == 0x80) {
-      const uint32_t cp = ((c0 & 0x07) << 18) | ((s[1] & 0x3F) << 12) |
-                          ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    if (avail >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
+      const uint32_t cp =
+          ((c0 & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F);
       if (cp >= 0x10000 && cp <= 0x10FFFF) {
         p += 4;
         return static_cast<int32_t>(cp);
@@ -78,8 +77,7 @@ inline bool IsValid(std::string_view text) {
       if (c == 0xED && p[1] > 0x9F) return false;  // surrogate
       p += 3;
     } else if (c < 0xF5) {
-      if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-          (p[3] & 0xC0) != 0x80) {
+      if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) {
         return false;
       }
       if (c == 0xF0 && p[1] < 0x90) return false;  // overlong
@@ -96,8 +94,7 @@ inline void Append(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
   } else if (cp < 0x800) {
-    const char b[2] = {static_cast<char>(0xC0 | (cp >> 6)),
-                       static_cast<char>(0x80 | (cp & 0x3F))};
+    const char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
     out.append(b, 2);
   } else if (cp < 0x10000) {
     const char b[3] = {static_cast<char>(0xE0 | (cp >> 12)),
@@ -105,10 +102,9 @@ inline void Append(std::string& out, uint32_t cp) {
                        static_cast<char>(0x80 | (cp & 0x3F))};
     out.append(b, 3);
   } else {
-    const char b[4] = {static_cast<char>(0xF0 | (cp >> 18)),
-                       static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-                       static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                       static_cast<char>(0x80 | (cp & 0x3F))};
+    const char b[4] = {
+        static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+        static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
     out.append(b, 4);
   }
 }
@@ -119,9 +115,20 @@ inline void Append(std::string& out, uint32_t cp) {
 // spreadsheets brings in.
 inline bool IsSpace(int32_t cp) {
   switch (cp) {
-    case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;

@@ -107,7 +107,7 @@ const Router::Node* Router::MatchFrom(const Node& node, size_t depth,
       break;
     }
   }
-  if (node.param) {
+  if (node.param && !seg.empty()) {  // "{id}" never matches ""
     ctx.params_.emplace_back(node.param_name, seg);
     if (const Node* n = MatchFrom(*node.param, depth + 1, ctx)) return n;
     ctx.params_.pop_back();

@@ -39,7 +39,17 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// Every connection (and the acceptor) lives on its own strand: Beast's
+// tcp_stream timeouts and Stop's closures need one on a multi-threaded
+// io_context. Naming the concrete strand type instead of any_io_executor
+// keeps type erasure off the per-request path.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Stream = beast::basic_stream<tcp, Strand>;
+using Acceptor = tcp::acceptor::rebind_executor<Strand>::other;
+using Timer = asio::steady_timer::rebind_executor<Strand>::other;
+template <class T>
+using Task = asio::awaitable<T, Strand>;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable_t<Strand>{});
 
 constexpr std::string_view kUnmatchedRoute = "unmatched";
 // Bytes of an unwanted request body read and discarded before closing after
@@ -194,7 +204,7 @@ class Server::Impl {
   void Unregister(Session* session);
 
  private:
-  asio::awaitable<void> Accept();
+  Task<void> Accept();
   void BeginDrain();  // on control_
   void CheckDrained();  // on control_
   void RunLoop();
@@ -215,8 +225,8 @@ class Server::Impl {
   // Declared after the session set: destroying the io_context destroys
   // suspended session coroutines, which unregister themselves.
   asio::io_context ioc_;
-  asio::strand<asio::io_context::executor_type> control_;
-  tcp::acceptor acceptor_;
+  Strand control_;
+  Acceptor acceptor_;
   asio::steady_timer drain_timer_;
   std::optional<asio::signal_set> signals_;
 };
@@ -226,16 +236,15 @@ class Server::Impl {
 // see a consistent idle_ flag.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Server::Impl& server, tcp::socket socket)
+  Session(Server::Impl& server, Stream::socket_type socket)
       : server_(server),
         stream_(std::move(socket)),
         ctx_(RemoteAddress(stream_.socket())) {}
 
-  static asio::awaitable<void> Run(std::shared_ptr<Session> self) {
-    co_await self->Loop();
-  }
+  // The request loop. The caller keeps the Session alive until it completes.
+  Task<void> Loop();
 
-  asio::any_io_executor executor() { return stream_.get_executor(); }
+  Strand executor() { return stream_.get_executor(); }
 
   // Stop: a connection waiting for its next request (nothing buffered) is
   // closed now; one with a request under way finishes it first.
@@ -250,32 +259,38 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  static std::string RemoteAddress(const tcp::socket& s) {
+  static std::string RemoteAddress(const Stream::socket_type& s) {
     beast::error_code ec;
     auto ep = s.remote_endpoint(ec);
     return ec ? std::string() : ep.address().to_string();
   }
 
-  asio::awaitable<void> Loop();
   Response Handle(const Request& request, RouteStats*& stats);
   Response SafeHandle(const Request& request, RouteStats*& stats);
   Response HandleReadError(beast::error_code ec);
-  asio::awaitable<bool> Write(const Response& response,
+  Task<bool> Write(const Response& response,
                               std::string_view request_id, unsigned version,
                               bool keep_alive, bool head_request);
-  asio::awaitable<void> LingeringClose();
+  Task<void> LingeringClose();
   void Record(RouteStats& stats, bhttp::verb method, unsigned status,
               std::chrono::steady_clock::time_point start);
 
   Server::Impl& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   RequestContext ctx_;
   std::string head_;  // serialized response head, reused
   bool idle_ = true;
 };
 
-asio::awaitable<void> Session::Loop() {
+Task<void> Session::Loop() {
+  // Unregisters however the loop ends, so that a drain never waits on a
+  // connection that is gone.
+  struct Registration {
+    Server::Impl& server;
+    Session* session;
+    ~Registration() { server.Unregister(session); }
+  } registration{server_, this};
   const ServerOptions& opts = server_.options();
   bool first = true;
   for (;;) {
@@ -316,9 +331,9 @@ asio::awaitable<void> Session::Loop() {
       if (r.status != 0) {
         bhttp::verb method =
             parser.is_header_done() ? parser.get().method() : bhttp::verb::unknown;
+        Record(server_.UnmatchedStats(), method, r.status, start);
         co_await Write(r, NewRequestId(), 11, /*keep_alive=*/false,
                        /*head_request=*/false);
-        Record(server_.UnmatchedStats(), method, r.status, start);
         co_await LingeringClose();
       }
       break;
@@ -330,9 +345,11 @@ asio::awaitable<void> Session::Loop() {
     // Read after the handler: a Stop() during it must still close this
     // connection once the response is out.
     bool keep_alive = request.keep_alive() && !server_.stopping();
+    // Recorded before writing so that a client that has its response also
+    // sees it counted (tests and scrapes right after a request rely on it).
+    Record(*stats, request.method(), response.status, start);
     bool ok = co_await Write(response, ctx_.request_id(), request.version(),
                              keep_alive, request.method() == bhttp::verb::head);
-    Record(*stats, request.method(), response.status, start);
     if (!ok) break;
     if (!keep_alive) {
       beast::error_code ignored;
@@ -340,7 +357,6 @@ asio::awaitable<void> Session::Loop() {
       break;
     }
   }
-  server_.Unregister(this);
 }
 
 // The one catch-all for handler code.
@@ -411,7 +427,7 @@ Response Session::HandleReadError(beast::error_code ec) {
   return none;  // socket errors: nobody to answer
 }
 
-asio::awaitable<bool> Session::Write(const Response& response,
+Task<bool> Session::Write(const Response& response,
                                      std::string_view request_id,
                                      unsigned version, bool keep_alive,
                                      bool head_request) {
@@ -425,7 +441,7 @@ asio::awaitable<bool> Session::Write(const Response& response,
   co_return !ec;
 }
 
-asio::awaitable<void> Session::LingeringClose() {
+Task<void> Session::LingeringClose() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) co_return;
@@ -469,7 +485,7 @@ Server::Impl::Impl(ServerOptions options, const Router& router,
                                       : std::string(kUnmatchedRoute);
     stats->duration = &metrics_.GetHistogram(
         "dancu_http_request_duration_seconds",
-        "Time from request headers received to response written.",
+        "Time from request headers received to response ready.",
         {{"route", stats->label}}, kDurationBounds);
     route_stats_.push_back(std::move(stats));
   }
@@ -545,7 +561,7 @@ Result<uint16_t> Server::Impl::Listen() {
   return port;
 }
 
-asio::awaitable<void> Server::Impl::Accept() {
+Task<void> Server::Impl::Accept() {
   for (;;) {
     auto [ec, socket] =
         co_await acceptor_.async_accept(asio::make_strand(ioc_), kUseTuple);
@@ -556,7 +572,7 @@ asio::awaitable<void> Server::Impl::Accept() {
       // Out of descriptors or a connection reset before accept: keep
       // serving the connections we have, but back off instead of spinning.
       spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer backoff(control_, std::chrono::milliseconds(50));
+      Timer backoff(control_, std::chrono::milliseconds(50));
       co_await backoff.async_wait(kUseTuple);
       continue;
     }
@@ -567,7 +583,7 @@ asio::awaitable<void> Server::Impl::Accept() {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto session = std::make_shared<Session>(*this, tcp::socket(std::move(socket)));
+    auto session = std::make_shared<Session>(*this, std::move(socket));
     size_t open;
     {
       std::lock_guard lock(sessions_mu_);
@@ -575,9 +591,11 @@ asio::awaitable<void> Server::Impl::Accept() {
       open = sessions_.size();
     }
     open_connections_.Set(static_cast<double>(open));
-    asio::any_io_executor ex = session->executor();
-    asio::co_spawn(ex, Session::Run(std::move(session)),
-                   [](std::exception_ptr e) {
+    Strand ex = session->executor();
+    Task<void> loop = session->Loop();
+    // The completion handler owns the session for as long as the loop runs.
+    asio::co_spawn(ex, std::move(loop),
+                   [session = std::move(session)](std::exception_ptr e) {
                      if (!e) return;
                      try {
                        std::rethrow_exception(e);

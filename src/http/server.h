@@ -30,7 +30,8 @@
 // must not change after construction.
 //
 // Thread safety: Stop() is safe from any thread (including handlers and
-// before Run). Listen and Run are called once, from one thread.
+// before Run). Listen and Run are called once, from one thread; destroy the
+// Server only after Run has returned (or if it never ran).
 #pragma once
 
 #include <chrono>

@@ -9,9 +9,11 @@
 // event to the feed and commits. Any problem rolls back everything: a bulk
 // load is applied whole or not at all.
 //
-// Errors: Add returns conflict.citizen_exists for a duplicate id, storage.*
-// otherwise. Finish returns import.invalid_rows (with `problems` filled) or
-// storage.*.
+// Errors: Add returns conflict.citizen_exists for an id already in a
+// non-empty register, storage.* otherwise. Loading into an empty register
+// defers the id index to Finish, so duplicates inside the load surface there
+// as conflict.citizen_exists problems. Finish returns import.invalid_rows
+// (with `problems` filled) or storage.*.
 //
 // Thread safety: one thread; the loader holds the registry's write lock until
 // it is finished or destroyed.

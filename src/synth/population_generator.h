@@ -52,7 +52,7 @@ class BulkLoader;
 namespace dancu::synth {
 
 struct GeneratorOptions {
-  int64_t count = 0;   // exactly this many citizens are emitted
+  int64_t count = 0;  // exactly this many citizens are emitted
   uint64_t seed = 1;
   std::chrono::year_month_day today;  // dates of birth/death are relative to it, never after it
 };

@@ -138,12 +138,11 @@ void LoadNames(Tables& t) {
 // Population of the 34 current provinces in millions (sums of the merged
 // provinces, about 2024). Only relative sizes matter.
 constexpr std::pair<std::string_view, double> kProvincePopulation[] = {
-    {"01", 8.6},  {"04", 0.54}, {"08", 1.7},  {"11", 0.63}, {"12", 0.48}, {"14", 1.3},
-    {"15", 1.6},  {"19", 1.6},  {"20", 0.8},  {"22", 1.35}, {"24", 3.4},  {"25", 3.6},
-    {"31", 4.05}, {"33", 3.2},  {"37", 3.8},  {"38", 3.7},  {"40", 3.4},  {"42", 1.3},
-    {"44", 1.55}, {"46", 1.16}, {"48", 2.7},  {"51", 1.8},  {"52", 3.1},  {"56", 1.85},
-    {"66", 2.8},  {"68", 3.2},  {"75", 4.2},  {"79", 13.4}, {"80", 2.9},  {"82", 3.4},
-    {"86", 3.3},  {"91", 3.6},  {"92", 3.2},  {"96", 2.1}};
+    {"01", 8.6}, {"04", 0.54}, {"08", 1.7},  {"11", 0.63}, {"12", 0.48}, {"14", 1.3},  {"15", 1.6},
+    {"19", 1.6}, {"20", 0.8},  {"22", 1.35}, {"24", 3.4},  {"25", 3.6},  {"31", 4.05}, {"33", 3.2},
+    {"37", 3.8}, {"38", 3.7},  {"40", 3.4},  {"42", 1.3},  {"44", 1.55}, {"46", 1.16}, {"48", 2.7},
+    {"51", 1.8}, {"52", 3.1},  {"56", 1.85}, {"66", 2.8},  {"68", 3.2},  {"75", 4.2},  {"79", 13.4},
+    {"80", 2.9}, {"82", 3.4},  {"86", 3.3},  {"91", 3.6},  {"92", 3.2},  {"96", 2.1}};
 
 constexpr std::string_view kSouth[] = {"75", "79", "80", "82", "86", "91", "92", "96"};
 constexpr std::string_view kUplands[] = {"04", "08", "11", "12", "14", "15", "20"};
@@ -162,6 +161,7 @@ struct ProvinceEthnicity {
 };
 
 // Where the ethnic minorities live (2019 census, rounded; merged provinces).
+// clang-format off
 const ProvinceEthnicity kProvinceEthnicity[] = {
     {"04", 0.06, {{2, 40}, {7, 30}, {8, 10}, {9, 10}}},
     {"08", 0.25, {{8, 30}, {2, 25}, {9, 15}, {7, 5}, {15, 5}, {25, 2}, {38, 2}, {46, 1}, {43, 1}, {49, 1}, {51, 0.5}, {47, 0.5}}},
@@ -191,6 +191,7 @@ const ProvinceEthnicity kProvinceEthnicity[] = {
     {"92", 0.80, {{5, 17}, {4, 3}}},
     {"96", 0.93, {{5, 5.5}, {4, 1.5}}},
 };
+// clang-format on
 
 std::vector<double> EthnicityWeights(std::string_view province) {
   const double minority_national =
@@ -229,11 +230,20 @@ std::vector<double> ReligionWeights(std::string_view p) {
     return other;
   };
   const double buddhist = pick({{"46", 15}, {"79", 10}, {"92", 6}, {"86", 6}}, 4);
-  const double catholic = pick({{"37", 15}, {"75", 20}, {"79", 9}, {"68", 15}, {"40", 6},
-                                {"42", 6}, {"44", 5}, {"33", 5}}, 3);
+  const double catholic = pick(
+      {{"37", 15}, {"75", 20}, {"79", 9}, {"68", 15}, {"40", 6}, {"42", 6}, {"44", 5}, {"33", 5}},
+      3);
   const double cao_dai = pick({{"80", 15}, {"86", 3}, {"79", 1}, {"82", 1}, {"75", 0.5}}, 0.05);
-  const double protestant = pick({{"52", 8}, {"66", 10}, {"68", 8}, {"51", 4}, {"08", 6},
-                                  {"11", 6}, {"12", 6}, {"15", 4}, {"79", 1}}, 0.3);
+  const double protestant = pick({{"52", 8},
+                                  {"66", 10},
+                                  {"68", 8},
+                                  {"51", 4},
+                                  {"08", 6},
+                                  {"11", 6},
+                                  {"12", 6},
+                                  {"15", 4},
+                                  {"79", 1}},
+                                 0.3);
   const double hoa_hao = pick({{"91", 20}, {"92", 4}, {"82", 4}, {"86", 1}}, 0.03);
   const double none = 100 - buddhist - catholic - cao_dai - protestant - hoa_hao;
   return {none, buddhist, catholic, cao_dai, protestant, hoa_hao};
@@ -273,8 +283,9 @@ void LoadPlaces(Tables& t) {
     if (c.full_name.starts_with("Phường")) kind = CommuneKind::kWard;
     if (c.full_name.starts_with("Đặc khu")) kind = CommuneKind::kSpecialZone;
     t.commune_kind.push_back(kind);
-    commune_weight.push_back(kind == CommuneKind::kWard ? 2.5
-                             : kind == CommuneKind::kSpecialZone ? 0.5 : 1.0);
+    commune_weight.push_back(kind == CommuneKind::kWard          ? 2.5
+                             : kind == CommuneKind::kSpecialZone ? 0.5
+                                                                 : 1.0);
     t.provinces[p].communes.push_back(idx);
   }
   if (t.commune_codes.empty()) DataDefect("no communes");
@@ -306,15 +317,46 @@ const Tables& GetTables() {
     auto* t = new Tables();  // never destroyed: shared until exit
     LoadNames(*t);
     LoadPlaces(*t);
-    t->street_names = {
-        "Lê Lợi",         "Trần Hưng Đạo",  "Nguyễn Huệ",       "Hai Bà Trưng",   "Lý Thường Kiệt",
-        "Quang Trung",    "Hùng Vương",     "Nguyễn Trãi",      "Lê Duẩn",        "Điện Biên Phủ",
-        "Trần Phú",       "Nguyễn Du",      "Lê Lai",           "Phan Chu Trinh", "Phan Bội Châu",
-        "Võ Thị Sáu",     "Lê Thánh Tông",  "Bà Triệu",         "Nguyễn Văn Cừ",  "Lạc Long Quân",
-        "Âu Cơ",          "Hoàng Văn Thụ",  "Nguyễn Chí Thanh", "Trường Chinh",   "Ngô Quyền",
-        "Lê Hồng Phong",  "Tôn Đức Thắng",  "Nguyễn Văn Linh",  "Võ Văn Kiệt",    "Cách Mạng Tháng Tám",
-        "Nguyễn Thị Minh Khai", "Lý Thái Tổ", "Trần Quang Khải", "Đinh Tiên Hoàng", "Lê Quý Đôn",
-        "Chu Văn An",     "Phạm Văn Đồng",  "Nguyễn Tất Thành", "Hoàng Diệu",     "Ba Tháng Hai"};
+    t->street_names = {"Lê Lợi",
+                       "Trần Hưng Đạo",
+                       "Nguyễn Huệ",
+                       "Hai Bà Trưng",
+                       "Lý Thường Kiệt",
+                       "Quang Trung",
+                       "Hùng Vương",
+                       "Nguyễn Trãi",
+                       "Lê Duẩn",
+                       "Điện Biên Phủ",
+                       "Trần Phú",
+                       "Nguyễn Du",
+                       "Lê Lai",
+                       "Phan Chu Trinh",
+                       "Phan Bội Châu",
+                       "Võ Thị Sáu",
+                       "Lê Thánh Tông",
+                       "Bà Triệu",
+                       "Nguyễn Văn Cừ",
+                       "Lạc Long Quân",
+                       "Âu Cơ",
+                       "Hoàng Văn Thụ",
+                       "Nguyễn Chí Thanh",
+                       "Trường Chinh",
+                       "Ngô Quyền",
+                       "Lê Hồng Phong",
+                       "Tôn Đức Thắng",
+                       "Nguyễn Văn Linh",
+                       "Võ Văn Kiệt",
+                       "Cách Mạng Tháng Tám",
+                       "Nguyễn Thị Minh Khai",
+                       "Lý Thái Tổ",
+                       "Trần Quang Khải",
+                       "Đinh Tiên Hoàng",
+                       "Lê Quý Đôn",
+                       "Chu Văn An",
+                       "Phạm Văn Đồng",
+                       "Nguyễn Tất Thành",
+                       "Hoàng Diệu",
+                       "Ba Tháng Hai"};
     return t;
   }();
   return *tables;

@@ -34,18 +34,18 @@ class AliasTable {
 enum class CommuneKind : uint8_t { kWard, kCommune, kSpecialZone };
 
 struct ProvinceInfo {
-  std::string code;     // "79"
-  int id_code = 0;      // 79 -> PPP "079"
-  bool south = false;   // uses ấp / khu phố / hẻm
-  bool uplands = false; // uses bản
+  std::string code;                // "79"
+  int id_code = 0;                 // 79 -> PPP "079"
+  bool south = false;              // uses ấp / khu phố / hẻm
+  bool uplands = false;            // uses bản
   std::vector<uint32_t> communes;  // indices into Tables::communes
   AliasTable commune;              // wards weighted above rural communes
   AliasTable ethnicity;            // index + 1 = ethnicity code
   AliasTable religion;             // index into kReligions
 };
 
-inline constexpr std::array<std::string_view, 6> kReligions = {
-    "", "Phật giáo", "Công giáo", "Cao Đài", "Tin lành", "Hòa Hảo"};
+inline constexpr std::array<std::string_view, 6> kReligions = {"",        "Phật giáo", "Công giáo",
+                                                               "Cao Đài", "Tin lành",  "Hòa Hảo"};
 
 struct Tables {
   // Names (index 0 = male, 1 = female for the per-sex tables).

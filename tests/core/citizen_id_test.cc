@@ -119,11 +119,11 @@ TEST(CitizenIdCenturyTest, DigitTable) {
     int year;
   };
   const Case cases[] = {
-      {"001000000000", Sex::kMale, 1900},   {"001199000000", Sex::kFemale, 1999},
-      {"001200000000", Sex::kMale, 2000},   {"001399000000", Sex::kFemale, 2099},
-      {"001400000000", Sex::kMale, 2100},   {"001599000000", Sex::kFemale, 2199},
-      {"001600000000", Sex::kMale, 2200},   {"001799000000", Sex::kFemale, 2299},
-      {"001800000000", Sex::kMale, 2300},   {"001999000000", Sex::kFemale, 2399},
+      {"001000000000", Sex::kMale, 1900}, {"001199000000", Sex::kFemale, 1999},
+      {"001200000000", Sex::kMale, 2000}, {"001399000000", Sex::kFemale, 2099},
+      {"001400000000", Sex::kMale, 2100}, {"001599000000", Sex::kFemale, 2199},
+      {"001600000000", Sex::kMale, 2200}, {"001799000000", Sex::kFemale, 2299},
+      {"001800000000", Sex::kMale, 2300}, {"001999000000", Sex::kFemale, 2399},
   };
   for (const Case& c : cases) {
     auto id = CitizenId::Parse(c.text);
@@ -141,11 +141,11 @@ TEST(CitizenIdMakeTest, Errors) {
     std::string code;
   };
   const Case cases[] = {
-      {0, 1985, 1, "id.bad_province"},     {3, 1985, 1, "id.bad_province"},
-      {100, 1985, 1, "id.bad_province"},   {-1, 1985, 1, "id.bad_province"},
+      {0, 1985, 1, "id.bad_province"},      {3, 1985, 1, "id.bad_province"},
+      {100, 1985, 1, "id.bad_province"},    {-1, 1985, 1, "id.bad_province"},
       {1, 1899, 1, "id.year_out_of_range"}, {1, 2400, 1, "id.year_out_of_range"},
-      {1, 0, 1, "id.year_out_of_range"},   {1, -2000, 1, "id.year_out_of_range"},
-      {1, 1985, 1000000, "id.bad_serial"}, {1, 1985, 4294967295u, "id.bad_serial"},
+      {1, 0, 1, "id.year_out_of_range"},    {1, -2000, 1, "id.year_out_of_range"},
+      {1, 1985, 1000000, "id.bad_serial"},  {1, 1985, 4294967295u, "id.bad_serial"},
   };
   for (const Case& c : cases) {
     auto id = CitizenId::Make(c.province, Sex::kMale, c.year, c.serial);
@@ -186,11 +186,9 @@ TEST(CitizenIdConsistencyTest, SexAndYear) {
     std::string code;
   };
   const Case cases[] = {
-      {Sex::kMale, 1985, "id.sex_mismatch"},
-      {Sex::kFemale, 1986, "id.year_mismatch"},
+      {Sex::kMale, 1985, "id.sex_mismatch"},    {Sex::kFemale, 1986, "id.year_mismatch"},
       {Sex::kFemale, 2085, "id.year_mismatch"},  // same YY, other century
-      {Sex::kFemale, 1885, "id.year_mismatch"},
-      {Sex::kFemale, 0, "id.year_mismatch"},
+      {Sex::kFemale, 1885, "id.year_mismatch"}, {Sex::kFemale, 0, "id.year_mismatch"},
   };
   for (const Case& c : cases) {
     auto s = id->CheckConsistent(c.sex, c.year);

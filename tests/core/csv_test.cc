@@ -36,7 +36,8 @@ std::vector<Row> ReadAll(const std::string& text, CsvOptions options = {}) {
 
 using Fields = std::vector<std::string>;
 
-void ExpectRows(const std::vector<Row>& got, const std::vector<Row>& want, const std::string& what) {
+void ExpectRows(const std::vector<Row>& got, const std::vector<Row>& want,
+                const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < want.size(); ++i) {
     EXPECT_EQ(got[i].line, want[i].line) << what << " row " << i;
@@ -57,26 +58,40 @@ TEST(CsvReaderTest, WellFormedInputs) {
       {"no final newline", "a,b\n1,2", {{1, {"a", "b"}, ""}, {2, {"1", "2"}, ""}}},
       {"empty input", "", {}},
       {"only newlines", "\n\r\n\n", {}},
-      {"bom", "\xEF\xBB\xBFname,dob\nAn,1985\n",
+      {"bom",
+       "\xEF\xBB\xBFname,dob\nAn,1985\n",
        {{1, {"name", "dob"}, ""}, {2, {"An", "1985"}, ""}}},
       {"bom only", "\xEF\xBB\xBF", {}},
-      {"bom later is data", "a\n\xEF\xBB\xBF" "b\n", {{1, {"a"}, ""}, {2, {"\xEF\xBB\xBF" "b"}, ""}}},
+      {"bom later is data",
+       "a\n\xEF\xBB\xBF"
+       "b\n",
+       {{1, {"a"}, ""},
+        {2,
+         {"\xEF\xBB\xBF"
+          "b"},
+         ""}}},
       {"crlf", "a,b\r\n1,2\r\n", {{1, {"a", "b"}, ""}, {2, {"1", "2"}, ""}}},
       {"lone cr", "a\rb\n", {{1, {"a"}, ""}, {2, {"b"}, ""}}},
-      {"blank lines keep numbering", "a\n\n\nb\r\n\r\nc",
+      {"blank lines keep numbering",
+       "a\n\n\nb\r\n\r\nc",
        {{1, {"a"}, ""}, {4, {"b"}, ""}, {6, {"c"}, ""}}},
       {"empty fields", ",,\n\"\"\n", {{1, {"", "", ""}, ""}, {2, {""}, ""}}},
       {"trailing separator", "a,\n", {{1, {"a", ""}, ""}}},
       {"quoted separator", "\"a,b\",c\n", {{1, {"a,b", "c"}, ""}}},
       {"escaped quotes", "\"say \"\"hi\"\"\",\"\"\"\"\n", {{1, {"say \"hi\"", "\""}, ""}}},
-      {"quoted newline", "id,addr\n1,\"Số 12\nngõ 34\"\n2,x\n",
+      {"quoted newline",
+       "id,addr\n1,\"Số 12\nngõ 34\"\n2,x\n",
        {{1, {"id", "addr"}, ""}, {2, {"1", "Số 12\nngõ 34"}, ""}, {4, {"2", "x"}, ""}}},
       {"quoted crlf kept", "\"a\r\nb\"\r\nc\r\n", {{1, {"a\r\nb"}, ""}, {3, {"c"}, ""}}},
       {"quoted blank lines", "\"\n\n\"\nz\n", {{1, {"\n\n"}, ""}, {4, {"z"}, ""}}},
       {"quoted at eof", "\"a\"", {{1, {"a"}, ""}}},
       {"utf8", "Nguyễn Văn An,Hà Nội\n", {{1, {"Nguyễn Văn An", "Hà Nội"}, ""}}},
-      {"ragged rows", "a,b,c\n1,2\n1,2,3,4\nx\n",
-       {{1, {"a", "b", "c"}, ""}, {2, {"1", "2"}, ""}, {3, {"1", "2", "3", "4"}, ""}, {4, {"x"}, ""}}},
+      {"ragged rows",
+       "a,b,c\n1,2\n1,2,3,4\nx\n",
+       {{1, {"a", "b", "c"}, ""},
+        {2, {"1", "2"}, ""},
+        {3, {"1", "2", "3", "4"}, ""},
+        {4, {"x"}, ""}}},
       {"spaces kept without trim", "a, b ,c \n", {{1, {"a", " b ", "c "}, ""}}},
   };
   for (const Case& c : cases) ExpectRows(ReadAll(c.text), c.want, c.name);
@@ -88,20 +103,28 @@ TEST(CsvReaderTest, BrokenQuotingResynchronisesAtTheNextLine) {
     std::vector<Row> want;
   };
   const Case cases[] = {
-      {"quote inside unquoted field", "a,b\n1,x\"y\n2,z\n",
+      {"quote inside unquoted field",
+       "a,b\n1,x\"y\n2,z\n",
        {{1, {"a", "b"}, ""}, {2, {}, "csv.bad_quote"}, {3, {"2", "z"}, ""}}},
       {"quote inside first field", "ab\"c\nok\n", {{1, {}, "csv.bad_quote"}, {2, {"ok"}, ""}}},
       {"text after closing quote", "\"ab\"c,d\nok\n", {{1, {}, "csv.bad_quote"}, {2, {"ok"}, ""}}},
       {"space after closing quote", "\"ab\" ,d\nok\n", {{1, {}, "csv.bad_quote"}, {2, {"ok"}, ""}}},
-      {"error after a multi-line field", "h\n\"a\nb\"x\nnext\n",
+      {"error after a multi-line field",
+       "h\n\"a\nb\"x\nnext\n",
        {{1, {"h"}, ""}, {2, {}, "csv.bad_quote"}, {4, {"next"}, ""}}},
-      {"open quote at end of input", "h\n\"abc\nmore\n",
+      {"open quote at end of input",
+       "h\n\"abc\nmore\n",
        {{1, {"h"}, ""}, {2, {}, "csv.bad_quote"}}},
-      {"several errors in a row", "a\"\nb\"\n\"c\"d\ne\n",
-       {{1, {}, "csv.bad_quote"}, {2, {}, "csv.bad_quote"}, {3, {}, "csv.bad_quote"},
+      {"several errors in a row",
+       "a\"\nb\"\n\"c\"d\ne\n",
+       {{1, {}, "csv.bad_quote"},
+        {2, {}, "csv.bad_quote"},
+        {3, {}, "csv.bad_quote"},
         {4, {"e"}, ""}}},
       {"crlf after error", "x\"y\r\nok\r\n", {{1, {}, "csv.bad_quote"}, {2, {"ok"}, ""}}},
-      {"error on last line without newline", "ok\nx\"y", {{1, {"ok"}, ""}, {2, {}, "csv.bad_quote"}}},
+      {"error on last line without newline",
+       "ok\nx\"y",
+       {{1, {"ok"}, ""}, {2, {}, "csv.bad_quote"}}},
   };
   for (const Case& c : cases) ExpectRows(ReadAll(c.text), c.want, c.name);
 }
@@ -128,10 +151,13 @@ TEST(CsvReaderTest, InvalidUtf8) {
   };
   const Case cases[] = {
       {"bad byte", "a,\xFF\nb\n", {{1, {}, "csv.bad_utf8"}, {2, {"b"}, ""}}},
-      {"truncated sequence", "Nguy\xE1\xBB\n\xE1\xBB\x85\n",
+      {"truncated sequence",
+       "Nguy\xE1\xBB\n\xE1\xBB\x85\n",
        {{1, {}, "csv.bad_utf8"}, {2, {"\xE1\xBB\x85"}, ""}}},
       {"overlong", "\xC0\xAF\nok", {{1, {}, "csv.bad_utf8"}, {2, {"ok"}, ""}}},
-      {"in a multi-line quoted field", "\"a\n\xFF\"\nok\n", {{1, {}, "csv.bad_utf8"}, {3, {"ok"}, ""}}},
+      {"in a multi-line quoted field",
+       "\"a\n\xFF\"\nok\n",
+       {{1, {}, "csv.bad_utf8"}, {3, {"ok"}, ""}}},
       {"at end without newline", "ok\n\xFF", {{1, {"ok"}, ""}, {2, {}, "csv.bad_utf8"}}},
   };
   for (const Case& c : cases) ExpectRows(ReadAll(c.text), c.want, c.name);
@@ -148,11 +174,13 @@ TEST(CsvReaderTest, OversizedRecords) {
       {"exactly the limit", "0123456789\n", {{1, {"0123456789"}, ""}}},
       {"limit counts separators", "01234,6789\n", {{1, {"01234", "6789"}, ""}}},
       {"one byte over", "0123456789A\nnext\n", {{1, {}, "csv.line_too_long"}, {2, {"next"}, ""}}},
-      {"long line between good ones", "short\n0123456789ABCDEF,x,y,z\r\nnext\n",
+      {"long line between good ones",
+       "short\n0123456789ABCDEF,x,y,z\r\nnext\n",
        {{1, {"short"}, ""}, {2, {}, "csv.line_too_long"}, {3, {"next"}, ""}}},
       // A runaway quoted field is cut at the limit; the reader resumes at the
       // next physical line, where the stray closing quote is its own error.
-      {"long quoted field", "\"0123456789abc\nrest\"\nnext\n",
+      {"long quoted field",
+       "\"0123456789abc\nrest\"\nnext\n",
        {{1, {}, "csv.line_too_long"}, {2, {}, "csv.bad_quote"}, {3, {"next"}, ""}}},
   };
   for (const Case& c : cases) ExpectRows(ReadAll(c.text, small), c.want, c.name);

@@ -61,8 +61,8 @@ TEST(PartialDateParseTest, Errors) {
       {"1985-5-12", "date.format"},
       {"1985-05-1", "date.format"},
       {"1985/05/12", "date.format"},
-      {"12/05/1985", "date.format"},   // lenient only
-      {"19850512", "date.format"},     // lenient only
+      {"12/05/1985", "date.format"},  // lenient only
+      {"19850512", "date.format"},    // lenient only
       {" 1985", "date.format"},
       {"1985-05-12 ", "date.format"},
       {"1985-05-12T00:00", "date.format"},
@@ -123,8 +123,8 @@ TEST(PartialDateLenientTest, AgencyShapes) {
       {"05/1985", "1985-05"},
       {"5/1985", "1985-05"},
       {"19850512", "1985-05-12"},
-      {"19850500", "1985-05"},   // 00 day = unknown in the packed form
-      {"19850000", "1985"},      // 00 month and day = year only
+      {"19850500", "1985-05"},  // 00 day = unknown in the packed form
+      {"19850000", "1985"},     // 00 month and day = year only
       {"1985", "1985"},
       {"1985-05", "1985-05"},
       {"1985-05-12", "1985-05-12"},
@@ -170,7 +170,7 @@ TEST(PartialDateLenientTest, Errors) {
       {"00/00/0000", "date.impossible"},
       {"19850230", "date.impossible"},
       {"19851300", "date.impossible"},
-      {"19850012", "date.impossible"},    // a day without a month
+      {"19850012", "date.impossible"},  // a day without a month
       {"00000000", "date.impossible"},
       {"16/07/2025", "date.future"},
       {"08/2025", "date.future"},
@@ -193,7 +193,7 @@ TEST(PartialDateMakeTest, RangesAndUnknownParts) {
   struct Case {
     int y, m, d;
   };
-  const Case bad[] = {{0, 1, 1},  {-1, 1, 1},    {10000, 1, 1}, {1985, 13, 1}, {1985, -1, 0},
+  const Case bad[] = {{0, 1, 1},    {-1, 1, 1},    {10000, 1, 1}, {1985, 13, 1}, {1985, -1, 0},
                       {1985, 0, 1}, {1985, 1, 32}, {1985, 1, -1}, {1985, 2, 29}, {1900, 2, 29}};
   for (const Case& c : bad) {
     auto d = PartialDate::Make(c.y, c.m, c.d);
@@ -207,7 +207,7 @@ TEST(PartialDatePackTest, RoundTrip) {
     int y, m, d;
     int32_t packed;
   };
-  const Case cases[] = {{1985, 0, 0, 19850000}, {1985, 5, 0, 19850500}, {1985, 5, 12, 19850512},
+  const Case cases[] = {{1985, 0, 0, 19850000}, {1985, 5, 0, 19850500},   {1985, 5, 12, 19850512},
                         {1, 1, 1, 10101},       {9999, 12, 31, 99991231}, {2000, 2, 29, 20000229}};
   for (const Case& c : cases) {
     auto d = PartialDate::Make(c.y, c.m, c.d);

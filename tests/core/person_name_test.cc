@@ -1,7 +1,10 @@
 #include "core/person_name.h"
 
 #include <gtest/gtest.h>
+#include <utf8proc.h>
 
+#include <cstdlib>
+#include <random>
 #include <string>
 
 namespace dancu {
@@ -11,7 +14,9 @@ namespace {
 // the editor cannot normalise them.
 const std::string kNfc = "\xC4\x90\xE1\xBA\xB7ng Th\xE1\xBB\x8B \xC3\x81nh";
 const std::string kNfd =
-    "\xC4\x90" "a\xCC\xA3\xCC\x86" "ng Thi\xCC\xA3 A\xCC\x81nh";
+    "\xC4\x90"
+    "a\xCC\xA3\xCC\x86"
+    "ng Thi\xCC\xA3 A\xCC\x81nh";
 
 // FoldedKeyHash values pinned when the key was chosen (cross-checked with an
 // independent SipHash-2-4). They are stored in databases: never update them.
@@ -43,22 +48,28 @@ TEST(FoldNameTest, Table) {
       {"Hoà", "hoa"},  // old tone placement
       {"Hòa", "hoa"},  // new tone placement
       {"  Nguyễn   Văn\tAn  ", "nguyen van an"},
-      {"Nguyễn\xC2\xA0Văn\xE2\x80\x83" "An", "nguyen van an"},  // NBSP, em space
+      {"Nguyễn\xC2\xA0Văn\xE2\x80\x83"
+       "An",
+       "nguyen van an"},  // NBSP, em space
       {"Nguyễn\r\nVăn\n\nAn", "nguyen van an"},
-      {"\xE3\x80\x80Nguyễn\xE3\x80\x80", "nguyen"},               // ideographic space
-      {"Nguy\xFF\xFEn", "nguyn"},                                  // invalid bytes dropped
-      {"Nguy\xE1\xBB", "nguy"},                                    // truncated sequence
-      {"An\xE2\x80\x8B" "h", "anh"},                               // zero-width space dropped
-      {"\xEF\xBB\xBF" "An", "an"},                                 // BOM dropped
-      {"An\x01h", "anh"},                                          // control dropped
-      {"\xEF\xBC\xA1n", "an"},                                     // full-width A
+      {"\xE3\x80\x80Nguyễn\xE3\x80\x80", "nguyen"},  // ideographic space
+      {"Nguy\xFF\xFEn", "nguyn"},                    // invalid bytes dropped
+      {"Nguy\xE1\xBB", "nguy"},                      // truncated sequence
+      {"An\xE2\x80\x8B"
+       "h",
+       "anh"},  // zero-width space dropped
+      {"\xEF\xBB\xBF"
+       "An",
+       "an"},                   // BOM dropped
+      {"An\x01h", "anh"},       // control dropped
+      {"\xEF\xBC\xA1n", "an"},  // full-width A
       {"O'Brien-Smith", "o'brien-smith"},
       {"Ñúñez Çelik", "nunez celik"},
       {"STRASSE", "strasse"},
       {"Straße", "strasse"},
       {"", ""},
       {" \t\n ", ""},
-      {"\xCC\x81", ""},                                            // a bare combining mark
+      {"\xCC\x81", ""},  // a bare combining mark
       {" \xCC\x81 An", "an"},
   };
   for (const Case& c : cases) EXPECT_EQ(FoldName(c.in), c.want) << c.in;
@@ -102,15 +113,15 @@ TEST(IsValidUtf8Test, Table) {
       {"plain ascii long enough for the word loop", true},
       {kNfc, true},
       {kNfd, true},
-      {"\xF0\x9F\x98\x80", true},        // U+1F600
-      {"\xF4\x8F\xBF\xBF", true},        // U+10FFFF
-      {"\xEF\xBF\xBD", true},            // U+FFFD
-      {"\x80", false},                   // stray continuation
-      {"abc\xC3", false},                // truncated
-      {"\xC0\xAF", false},               // overlong '/'
-      {"\xE0\x80\xAF", false},           // overlong
-      {"\xED\xA0\x80", false},           // surrogate U+D800
-      {"\xF4\x90\x80\x80", false},       // above U+10FFFF
+      {"\xF0\x9F\x98\x80", true},   // U+1F600
+      {"\xF4\x8F\xBF\xBF", true},   // U+10FFFF
+      {"\xEF\xBF\xBD", true},       // U+FFFD
+      {"\x80", false},              // stray continuation
+      {"abc\xC3", false},           // truncated
+      {"\xC0\xAF", false},          // overlong '/'
+      {"\xE0\x80\xAF", false},      // overlong
+      {"\xED\xA0\x80", false},      // surrogate U+D800
+      {"\xF4\x90\x80\x80", false},  // above U+10FFFF
       {"\xF5\x80\x80\x80", false},
       {"\xFF", false},
       {"abcdefgh\xC3\x28xyz", false},
@@ -123,6 +134,72 @@ TEST(ToNfcTest, ComposesAndRejectsBadUtf8) {
   EXPECT_EQ(ToNfc(kNfc).value(), kNfc);
   EXPECT_EQ(ToNfc("ascii").value(), "ascii");
   EXPECT_EQ(ToNfc("\xC3").error().code, "name.bad_utf8");
+}
+
+std::string Utf8(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+std::string ReferenceNfc(const std::string& s) {
+  utf8proc_uint8_t* out = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(s.c_str()));
+  std::string result(reinterpret_cast<const char*>(out));
+  std::free(out);
+  return result;
+}
+
+// ToNfc skips utf8proc for text it can prove is already NFC; that proof must
+// never accept a string utf8proc would change. Random short strings over
+// U+0000..U+1FFF (Latin, Vietnamese, combining marks, Hangul jamo, Indic
+// vowel signs) against utf8proc_NFC directly.
+TEST(ToNfcTest, FastPathAgreesWithUtf8proc) {
+  std::mt19937 rng(20250701);
+  std::uniform_int_distribution<int> len(1, 4);
+  std::uniform_int_distribution<int> any(0x20, 0x1FFF);
+  std::uniform_int_distribution<int> pick(0, 3);
+  // Code points that compose or reorder, so the random strings hit them often.
+  const char32_t interesting[] = {0x0301, 0x0300, 0x0303, 0x0309, 0x0323, 0x031B, 0x0306,
+                                  0x0302, 0x1161, 0x11A8, 0x1100, 0x0B3E, 0x0B47, 0x0BBE,
+                                  0x0CC2, 0x0D3E, 0x102E, 0x0DCF, 0x0344, 0x0340, 0x0374};
+  std::uniform_int_distribution<size_t> pick_interesting(0, std::size(interesting) - 1);
+  const char32_t bases[] = {'a',    'A',    'o',    'u',    'e',    0x01A1, 0x01B0, 0x0103, 0x00E2,
+                            0x0B47, 0x0BC6, 0x1025, 0x0DD9, 0x0D46, 0x0CC6, 0x1100, 0x1161};
+  std::uniform_int_distribution<size_t> pick_base(0, std::size(bases) - 1);
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    for (int n = len(rng); n > 0; --n) {
+      char32_t cp;
+      switch (pick(rng)) {
+        case 0:
+          cp = interesting[pick_interesting(rng)];
+          break;
+        case 1:
+          cp = bases[pick_base(rng)];
+          break;
+        default:
+          cp = static_cast<char32_t>(any(rng));
+          break;
+      }
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = 'x';
+      s += Utf8(cp);
+    }
+    ASSERT_EQ(ToNfc(s).value(), ReferenceNfc(s)) << "case " << i;
+  }
+  // Every single code point of the table range on its own.
+  for (char32_t cp = 1; cp < 0x2000; ++cp) {
+    const std::string s = Utf8(cp);
+    ASSERT_EQ(ToNfc(s).value(), ReferenceNfc(s)) << std::hex << static_cast<uint32_t>(cp);
+  }
 }
 
 TEST(PersonNameTest, NfdInputIsStoredAsNfc) {
@@ -165,8 +242,8 @@ TEST(PersonNameTest, Tokens) {
 
 TEST(PersonNameTest, CaseAndSpacingDoNotChangeTheKey) {
   const std::string want = "nguyen van an";
-  for (const char* in : {"Nguyễn Văn An", "NGUYỄN VĂN AN", "nguyễn văn an", " Nguyễn  Văn An ",
-                         "Nguyen Van An"}) {
+  for (const char* in :
+       {"Nguyễn Văn An", "NGUYỄN VĂN AN", "nguyễn văn an", " Nguyễn  Văn An ", "Nguyen Van An"}) {
     auto n = PersonName::Parse(in);
     ASSERT_TRUE(n.has_value()) << in;
     EXPECT_EQ(n->folded(), want) << in;
@@ -198,11 +275,13 @@ TEST(PersonNameTest, Errors) {
       {"\xED\xA0\x80", "name.bad_utf8"},
       {"Nguyễn Văn 2", "name.bad_chars"},
       {"Nguyen Van An 0", "name.bad_chars"},
-      {"An\xD9\xA3", "name.bad_chars"},      // Arabic-Indic digit three
+      {"An\xD9\xA3", "name.bad_chars"},  // Arabic-Indic digit three
       {"An\x01", "name.bad_chars"},
       {"An\x7F", "name.bad_chars"},
       {"An\xC2\x85\x01", "name.bad_chars"},  // NEL is space, then a control
-      {"An\xE2\x80\x8B" "h", "name.bad_chars"},  // zero-width space
+      {"An\xE2\x80\x8B"
+       "h",
+       "name.bad_chars"},                    // zero-width space
       {"An\xEE\x80\x80", "name.bad_chars"},  // private use
       {std::string(101, 'a'), "name.too_long"},
   };
@@ -220,8 +299,9 @@ TEST(PersonNameTest, LengthCountsCodePointsAfterCollapsing) {
   EXPECT_TRUE(PersonName::Parse(hundred_vietnamese).has_value());
   EXPECT_EQ(PersonName::Parse(hundred_vietnamese + "ữ").error().code, "name.too_long");
   // Outer and repeated blanks are not counted.
-  EXPECT_TRUE(PersonName::Parse("   " + std::string(50, 'a') + "     " + std::string(49, 'b') + "  ")
-                  .has_value());
+  EXPECT_TRUE(
+      PersonName::Parse("   " + std::string(50, 'a') + "     " + std::string(49, 'b') + "  ")
+          .has_value());
   // 100 decomposed letters compose to 100 code points.
   std::string nfd;
   for (int i = 0; i < 100; ++i) nfd += "a\xCC\x81";

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <csignal>
 #include <future>
 #include <latch>
 #include <memory>
@@ -76,11 +77,11 @@ class ServerTest : public ::testing::Test {
     }
   }
 
-  void Start(ServerOptions options = {}) {
+  void Start(ServerOptions options = {}, bool handle_signals = false) {
     options.host = "127.0.0.1";
     options.port = 0;
     options.threads = 2;
-    options.handle_signals = false;
+    options.handle_signals = handle_signals;
     server_ = std::make_unique<Server>(options, router_, auth_, metrics_);
     auto port = server_->Listen();
     ASSERT_TRUE(port.has_value()) << port.error().message;
@@ -303,6 +304,16 @@ TEST_F(ServerTest, StopDrainsInFlightRequestAndClosesIdleConnections) {
   EXPECT_EQ(slow.headers["connection"], "close");
   EXPECT_TRUE(idle.WaitForServerClose());
   EXPECT_THROW(Client().Request(verb::get, "/ping"), std::runtime_error);
+}
+
+TEST_F(ServerTest, SigtermStopsRun) {
+  Start({}, /*handle_signals=*/true);
+  auto c = Client();
+  // Served, so Run() has installed its signal handler.
+  ASSERT_EQ(c.Request(verb::get, "/ping").status, 200u);
+  std::raise(SIGTERM);
+  run_thread_.join();
+  EXPECT_TRUE(c.WaitForServerClose());
 }
 
 TEST_F(ServerTest, StopBeforeRunReturnsPromptly) {
