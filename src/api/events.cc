@@ -124,7 +124,7 @@ void AddEventRoutes(http::Router& router, ApiDeps deps) {
         DANCU_TRY(household, f.OptionalInt("household_id"));
         DANCU_TRY(rel, f.OptionalString("relationship_to_head"));
         DANCU_TRY(address, OptionalAddressField(f, "address"));
-        DANCU_TRY(until, OptionalDateField(f, "until", clock));
+        DANCU_TRY(until, OptionalEndDateField(f, "until"));
         if (auto s = f.Finish(); !s) return std::unexpected(s.error());
         r.citizen_id = *id;
         if (*kind == "permanent") {

@@ -41,6 +41,17 @@ Result<std::optional<PartialDate>> OptionalDateField(http::JsonFields& f, std::s
   return std::optional<PartialDate>(*d);
 }
 
+Result<std::optional<PartialDate>> OptionalEndDateField(http::JsonFields& f, std::string_view key) {
+  auto text = f.OptionalString(key);
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return std::optional<PartialDate>();
+  constexpr std::chrono::year_month_day kNoLimit{std::chrono::year{9999}, std::chrono::December,
+                                                 std::chrono::day{31}};
+  auto d = PartialDate::Parse(**text, kNoLimit);
+  if (!d) return WithField(d.error(), std::string(key));
+  return std::optional<PartialDate>(*d);
+}
+
 Result<PersonName> NameField(http::JsonFields& f, std::string_view key) {
   auto text = f.RequireString(key);
   if (!text) return std::unexpected(text.error());

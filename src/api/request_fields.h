@@ -24,6 +24,9 @@ Result<std::optional<CitizenId>> OptionalIdField(http::JsonFields& f, std::strin
 Result<PartialDate> DateField(http::JsonFields& f, std::string_view key, const Clock& clock);
 Result<std::optional<PartialDate>> OptionalDateField(http::JsonFields& f, std::string_view key,
                                                      const Clock& clock);
+// For dates that are meant to lie ahead (the end of a temporary residence):
+// checked for shape and existence only.
+Result<std::optional<PartialDate>> OptionalEndDateField(http::JsonFields& f, std::string_view key);
 Result<PersonName> NameField(http::JsonFields& f, std::string_view key);
 Result<Sex> SexField(http::JsonFields& f, std::string_view key);
 Result<registry::Relationship> RelationshipValue(std::string_view text, std::string_view field);

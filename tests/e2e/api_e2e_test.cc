@@ -27,20 +27,26 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+// One server per test process, started by the first test that needs it
+// (in SetUp, so a failed start fails that test instead of skipping it).
 class ApiE2eTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    auto r = RunDancu({"import", "--data", dir_->path().string(),
-                       SourceDir() + "/tests/e2e/testdata/family.csv"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    server_ = new ServerProcess(dir_->path().string(), kToken);
-  }
   static void TearDownTestSuite() {
     delete server_;
+    server_ = nullptr;
     delete dir_;
+    dir_ = nullptr;
   }
-  void SetUp() override { client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port()); }
+  void SetUp() override {
+    if (server_ == nullptr) {
+      dir_ = new TempDir();
+      auto r = RunDancu({"import", "--data", dir_->path().string(),
+                         SourceDir() + "/tests/e2e/testdata/family.csv"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      server_ = new ServerProcess(dir_->path().string(), kToken);
+    }
+    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+  }
 
   HttpResult Call(verb method, const std::string& path, const std::string& body = {},
                   std::vector<std::pair<std::string, std::string>> headers = {}) {

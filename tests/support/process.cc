@@ -33,14 +33,16 @@ std::string ReadAll(int fd) {
 
 }  // namespace
 
+// Both default to the paths CMake compiled in (tests/CMakeLists.txt); the
+// environment can point the same tests at another binary or tree.
 std::string DancuBinary() {
   const char* b = std::getenv("DANCU_BINARY");
-  return b != nullptr ? b : "./dancu";
+  return b != nullptr ? b : DANCU_BINARY_PATH;
 }
 
 std::string SourceDir() {
   const char* s = std::getenv("DANCU_SOURCE_DIR");
-  return s != nullptr ? s : ".";
+  return s != nullptr ? s : DANCU_SOURCE_DIR;
 }
 
 CommandResult RunDancu(const std::vector<std::string>& args,

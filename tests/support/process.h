@@ -9,9 +9,9 @@
 
 namespace dancu::testing {
 
-// The binary under test: $DANCU_BINARY (set by ctest), else ./dancu.
+// The binary under test: $DANCU_BINARY, else the build's dancu.
 std::string DancuBinary();
-// The source tree: $DANCU_SOURCE_DIR.
+// The source tree: $DANCU_SOURCE_DIR, else the one this test was built from.
 std::string SourceDir();
 
 struct CommandResult {
