@@ -65,11 +65,22 @@ bool IsParentOf(const Citizen& parent, const Citizen& child) {
   return child.father_id == parent.id || child.mother_id == parent.id;
 }
 
+// The newborn's relationship to the head of the household it joins, from the
+// links the register holds. `mother_spouse` is the mother's husband, if any.
 Relationship ChildRelationTo(const Citizen& head, const Citizen& mother,
-                             const std::optional<CitizenId>& father) {
-  if (head.id == mother.id || (father && head.id == *father)) return Relationship::kChild;
-  if (mother.spouse_id == head.id) return Relationship::kChild;
-  if (mother.father_id == head.id || mother.mother_id == head.id) return Relationship::kGrandchild;
+                             const std::optional<Citizen>& father,
+                             const std::optional<Citizen>& mother_spouse) {
+  auto is_parent_of = [&](const std::optional<Citizen>& c) {
+    return c && (c->father_id == head.id || c->mother_id == head.id);
+  };
+  if (head.id == mother.id || (father && head.id == father->id) ||
+      mother.spouse_id == head.id) {
+    return Relationship::kChild;
+  }
+  if (mother.father_id == head.id || mother.mother_id == head.id || is_parent_of(father) ||
+      is_parent_of(mother_spouse)) {
+    return Relationship::kGrandchild;
+  }
   return Relationship::kOtherRelative;
 }
 
@@ -168,7 +179,13 @@ Result<EventResult> Registry::RegisterBirth(const BirthRequest& r, const WriteCo
     child.mother_id = mother->id;
     if (father) child.father_id = father->id;
     child.household_id = household->id;
-    child.relationship_to_head = ChildRelationTo(*head, *mother, r.father_id);
+    std::optional<Citizen> mother_spouse;
+    if (mother->spouse_id) {
+      auto sp = impl.Load(c, *mother->spouse_id);
+      if (!sp) return std::unexpected(sp.error());
+      mother_spouse = std::move(*sp);
+    }
+    child.relationship_to_head = ChildRelationTo(*head, *mother, father, mother_spouse);
     if (auto s = impl.Store(c, child, /*insert=*/true); !s) return s;
 
     draft.type = "birth";

@@ -54,6 +54,32 @@ TEST_F(RegistryTest, BirthAllocatesAConsistentIdAndLinksFamily) {
   EXPECT_EQ(household.members.size(), 4u);
 }
 
+TEST_F(RegistryTest, BirthIntoTheHusbandsParentsHouseholdIsAGrandchild) {
+  // Dung (head of household 2) lives with her son and his wife.
+  Citizen son = Person(Id(79, Sex::kMale, 1975, 1), "Lê Văn Hải", Sex::kMale, Date(1975, 2, 2), "25747");
+  Citizen wife = Person(Id(79, Sex::kFemale, 1980, 2), "Võ Thị Hoa", Sex::kFemale, Date(1980, 3, 3), "25747");
+  son.mother_id = single_.id;
+  son.spouse_id = wife.id;
+  wife.spouse_id = son.id;
+  son.household_id = wife.household_id = 2;
+  son.relationship_to_head = Relationship::kChild;
+  wife.relationship_to_head = Relationship::kChildInLaw;
+  auto loader = reg_->BeginBulkLoad(Officer()).value();
+  ASSERT_TRUE(loader->Add(son));
+  ASSERT_TRUE(loader->Add(wife));
+  std::vector<BulkProblem> problems;
+  ASSERT_TRUE(loader->Finish(problems, "test"));
+  loader.reset();
+  BirthRequest r = Baby(wife, son);
+  r.father_id.reset();  // the father need not be declared
+  auto born = reg_->RegisterBirth(r, Officer());
+  ASSERT_TRUE(born) << born.error().message;
+  Citizen child = Get(*born->citizen_id);
+  EXPECT_EQ(child.household_id, 2);
+  EXPECT_EQ(child.relationship_to_head, Relationship::kGrandchild);
+  EXPECT_EQ(child.permanent_residence.commune_code, "25747");
+}
+
 TEST_F(RegistryTest, BirthRuleViolationsChangeNothing) {
   int64_t seq = Seq();
   int64_t count = reg_->CountCitizens().value();

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, results to stdout. Record them in
+# docs/benchmarks.md with the machine. COUNT defaults to 10 M citizens.
+set -euo pipefail
+BUILD="${1:-build}"
+DIR="$(dirname "$0")"
+COUNT="${BENCH_COUNT:-10000000}"
+for b in "$BUILD"/bench/*_bench; do
+  [ -x "$b" ] && "$b" --benchmark_min_time=1
+done
+bash "$DIR/import.sh" "$BUILD" "$COUNT"
+bash "$DIR/get_citizen.sh" "$BUILD" "${BENCH_HTTP_COUNT:-1000000}" 15
