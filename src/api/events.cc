@@ -116,7 +116,7 @@ void AddEventRoutes(http::Router& router, ApiDeps deps) {
 
   // POST /v1/events/residence
   router.Add(verb::post, "/v1/events/residence", EventHandler(deps, "residence",
-      [&reg, &clock](http::JsonFields& f, const registry::WriteContext& w)
+      [&reg](http::JsonFields& f, const registry::WriteContext& w)
           -> Result<registry::EventResult> {
         registry::ResidenceRequest r;
         DANCU_TRY(id, IdField(f, "citizen_id"));

@@ -500,22 +500,44 @@ const HouseholdMember* FindMember(const Household& h, CitizenId id) {
   return nullptr;
 }
 
+struct HouseholdAndHead {
+  Household household;
+  Citizen new_head;
+};
+
+// Loads the household of a split or head change and checks that `new_head`
+// is a living member other than the current head (`same_head_code` names the
+// error for choosing the current head).
+Result<HouseholdAndHead> LoadForNewHead(const Registry::Impl& impl, storage::Connection& c,
+                                        int64_t household_id, CitizenId new_head,
+                                        std::string_view same_head_code,
+                                        std::string_view same_head_message) {
+  auto h = impl.LoadHousehold(c, household_id);
+  if (!h) return std::unexpected(h.error());
+  if (FindMember(*h, new_head) == nullptr) {
+    return Fail("event.not_member",
+                "the new head is not a member of household " + std::to_string(h->id),
+                "new_head_id");
+  }
+  if (new_head == h->head_id) {
+    return Fail(std::string(same_head_code), std::string(same_head_message), "new_head_id");
+  }
+  auto head = impl.Load(c, new_head);
+  if (!head) return std::unexpected(head.error());
+  if (auto s = RequireAlive(*head, "new_head_id"); !s) return std::unexpected(s.error());
+  return HouseholdAndHead{std::move(*h), std::move(*head)};
+}
+
 }  // namespace
 
 Result<EventResult> Registry::SplitHousehold(const HouseholdSplitRequest& r,
                                              const WriteContext& ctx) {
   Impl& impl = *impl_;
   return impl.RunEvent(ctx, [&](storage::Connection& c, EventDraft& draft) -> Status {
-    auto h = impl.LoadHousehold(c, r.household_id);
-    if (!h) return std::unexpected(h.error());
-    if (FindMember(*h, r.new_head) == nullptr) {
-      return Fail("event.not_member", "the new head is not a member of household " +
-                  std::to_string(h->id), "new_head_id");
-    }
-    if (r.new_head == h->head_id) {
-      return Fail("event.head_cannot_split", "the current head stays; choose another member as the new head",
-                  "new_head_id");
-    }
+    auto loaded = LoadForNewHead(impl, c, r.household_id, r.new_head, "event.head_cannot_split",
+                                 "the current head stays; choose another member as the new head");
+    if (!loaded) return std::unexpected(loaded.error());
+    const Household* h = &loaded->household;
     for (const HouseholdMember& m : r.members) {
       if (FindMember(*h, m.id) == nullptr) {
         return Fail("event.not_member", "citizen " + m.id.ToString() + " is not a member of household " +
@@ -533,9 +555,6 @@ Result<EventResult> Registry::SplitHousehold(const HouseholdSplitRequest& r,
     if (r.address) {
       if (auto s = RequireCommune(address.commune_code, "address.commune_code"); !s) return s;
     }
-    auto head = impl.Load(c, r.new_head);
-    if (!head) return std::unexpected(head.error());
-    if (auto s = RequireAlive(*head, "new_head_id"); !s) return s;
     auto hid = impl.CreateHousehold(c, r.new_head, address);
     if (!hid) return std::unexpected(hid.error());
     draft.type = "household_split";
@@ -566,15 +585,10 @@ Result<EventResult> Registry::ChangeHouseholdHead(const HouseholdHeadChangeReque
                                                   const WriteContext& ctx) {
   Impl& impl = *impl_;
   return impl.RunEvent(ctx, [&](storage::Connection& c, EventDraft& draft) -> Status {
-    auto h = impl.LoadHousehold(c, r.household_id);
-    if (!h) return std::unexpected(h.error());
-    if (FindMember(*h, r.new_head) == nullptr) {
-      return Fail("event.not_member", "the new head is not a member of household " +
-                  std::to_string(h->id), "new_head_id");
-    }
-    if (r.new_head == h->head_id) {
-      return Fail("event.already_head", "this citizen already heads the household", "new_head_id");
-    }
+    auto loaded = LoadForNewHead(impl, c, r.household_id, r.new_head, "event.already_head",
+                                 "this citizen already heads the household");
+    if (!loaded) return std::unexpected(loaded.error());
+    const Household* h = &loaded->household;
     for (const HouseholdMember& m : r.relationships) {
       if (FindMember(*h, m.id) == nullptr || m.id == r.new_head) {
         return Fail("event.not_member", "citizen " + m.id.ToString() +
@@ -584,9 +598,6 @@ Result<EventResult> Registry::ChangeHouseholdHead(const HouseholdHeadChangeReque
         return Fail("event.bad_relationship", "only the new head is head", "relationships");
       }
     }
-    auto head = impl.Load(c, r.new_head);
-    if (!head) return std::unexpected(head.error());
-    if (auto s = RequireAlive(*head, "new_head_id"); !s) return s;
     draft.type = "household_head_change";
     draft.citizen_id = r.new_head;
     draft.data["household_id"] = h->id;

@@ -244,23 +244,13 @@ Result<FeedPage> Registry::Feed(int64_t after, int limit) const {
 Result<int64_t> Registry::LastSeq() const {
   auto conn = impl_->readers.Acquire();
   if (!conn) return std::unexpected(conn.error());
-  auto& st = (*conn)->Cached("SELECT COALESCE(MAX(seq), 0) FROM events");
-  auto row = st.Step();
-  if (!row) return std::unexpected(row.error());
-  int64_t v = st.Int(0);
-  st.Reset();
-  return v;
+  return storage::QueryInt(**conn, "SELECT COALESCE(MAX(seq), 0) FROM events");
 }
 
 Result<int64_t> Registry::CountCitizens() const {
   auto conn = impl_->readers.Acquire();
   if (!conn) return std::unexpected(conn.error());
-  auto& st = (*conn)->Cached("SELECT COUNT(*) FROM citizens");
-  auto row = st.Step();
-  if (!row) return std::unexpected(row.error());
-  int64_t v = st.Int(0);
-  st.Reset();
-  return v;
+  return storage::QueryInt(**conn, "SELECT COUNT(*) FROM citizens");
 }
 
 Status Registry::ScanCitizens(const std::function<Status(const Citizen&)>& visit) const {
@@ -429,13 +419,9 @@ Result<EventResult> Registry::Impl::RunEvent(
   if (!tx) return std::unexpected(tx.error());
   // Read the next seq inside the write transaction rather than trusting
   // last_seq: another process (a CLI import) may have appended meanwhile.
-  {
-    auto& st = c.Cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
-    auto row = st.Step();
-    if (!row) return std::unexpected(row.error());
-    pending_seq = st.Int(0);
-    st.Reset();
-  }
+  auto next = storage::QueryInt(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM events");
+  if (!next) return std::unexpected(next.error());
+  pending_seq = *next;
   EventDraft draft;
   if (auto s = body(c, draft); !s) return std::unexpected(s.error());
   auto seq = AppendEvent(c, draft, ctx);

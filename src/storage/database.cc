@@ -10,6 +10,15 @@ Status Statement::Run() {
   }
 }
 
+Result<int64_t> QueryInt(Connection& c, std::string_view sql) {
+  Statement& st = c.Cached(sql);
+  auto row = st.Step();
+  if (!row) return std::unexpected(row.error());
+  int64_t v = *row ? st.Int(0) : 0;
+  st.Reset();
+  return v;
+}
+
 Result<Transaction> Transaction::Begin(Connection& c) {
   if (auto s = c.Begin(); !s) return std::unexpected(s.error());
   return Transaction(c);

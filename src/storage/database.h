@@ -80,6 +80,10 @@ class Connection {
   virtual std::string_view engine() const = 0;  // "sqlite" or "postgres"
 };
 
+// Runs a cached query that returns one integer (COUNT, MAX, ...); 0 when it
+// returns no row.
+Result<int64_t> QueryInt(Connection& c, std::string_view sql);
+
 // Rolls back on destruction unless committed, so an early return or a failed
 // step never leaves a half-applied change.
 class Transaction {

@@ -15,14 +15,9 @@ constexpr std::string_view kCreateTable =
 
 Result<int> Migrate(Connection& conn, std::span<const Migration> migrations) {
   if (auto s = conn.Exec(kCreateTable); !s) return std::unexpected(s.error());
-  int current = 0;
-  {
-    auto& st = conn.Cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-    auto row = st.Step();
-    if (!row) return std::unexpected(row.error());
-    current = static_cast<int>(st.Int(0));
-    st.Reset();
-  }
+  auto version = QueryInt(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!version) return std::unexpected(version.error());
+  int current = static_cast<int>(*version);
   int latest = migrations.empty() ? 0 : migrations.back().version;
   if (current > latest) {
     return Fail("storage.schema_too_new",
