@@ -347,6 +347,24 @@ Result<PersonName> PersonName::Parse(std::string_view text) {
   return name;
 }
 
+PersonName PersonName::FromStored(std::string_view stored) {
+  PersonName name;
+  name.text_.assign(stored);
+  size_t start = 0;
+  while (start <= stored.size()) {
+    size_t space = stored.find(' ', start);
+    if (space == std::string_view::npos) space = stored.size();
+    if (space > start) name.tokens_.emplace_back(stored.substr(start, space - start));
+    start = space + 1;
+  }
+  for (size_t i = 1; i + 1 < name.tokens_.size(); ++i) {
+    if (i > 1) name.middle_.push_back(' ');
+    name.middle_ += name.tokens_[i];
+  }
+  FoldNameTo(name.text_, name.folded_);
+  return name;
+}
+
 std::string_view PersonName::family() const {
   return tokens_.size() >= 2 ? std::string_view(tokens_.front()) : std::string_view();
 }

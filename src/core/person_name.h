@@ -29,6 +29,10 @@ class PersonName {
  public:
   PersonName() = default;
   static Result<PersonName> Parse(std::string_view text);
+  // A name the register stored after Parse accepted it. Not validated again:
+  // a later, stricter rule must not make stored records unreadable. The text
+  // is kept byte for byte; tokens split on ASCII spaces.
+  static PersonName FromStored(std::string_view stored);
 
   const std::string& text() const { return text_; }    // NFC, as written
   const std::string& folded() const { return folded_; }

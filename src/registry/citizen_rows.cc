@@ -25,9 +25,7 @@ std::string TextColumn(const storage::Statement& st, int col) {
 Citizen CitizenFromRow(const storage::Statement& st) {
   Citizen c;
   c.id = IdFromNumber(st.Int(0));
-  auto name = PersonName::Parse(st.Text(1));
-  if (!name) std::abort();
-  c.full_name = std::move(*name);
+  c.full_name = PersonName::FromStored(st.Text(1));
   c.sex = st.Int(2) == 0 ? Sex::kMale : Sex::kFemale;
   c.date_of_birth = PartialDate::FromPacked(static_cast<int32_t>(st.Int(3)));
   c.birth_commune_code = TextColumn(st, 4);

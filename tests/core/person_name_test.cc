@@ -310,3 +310,30 @@ TEST(PersonNameTest, LengthCountsCodePointsAfterCollapsing) {
 
 }  // namespace
 }  // namespace dancu
+
+namespace dancu {
+namespace {
+
+TEST(PersonNameFromStored, MatchesParseForStoredText) {
+  for (const char* text : {"Nguyễn Văn An", "An", "Tôn Nữ Thị Minh Khai", "Lê Thị"}) {
+    PersonName parsed = PersonName::Parse(text).value();
+    PersonName stored = PersonName::FromStored(parsed.text());
+    EXPECT_EQ(stored.text(), parsed.text()) << text;
+    EXPECT_EQ(stored.folded(), parsed.folded()) << text;
+    EXPECT_EQ(stored.tokens(), parsed.tokens()) << text;
+    EXPECT_EQ(stored.family(), parsed.family()) << text;
+    EXPECT_EQ(stored.middle(), parsed.middle()) << text;
+    EXPECT_EQ(stored.given(), parsed.given()) << text;
+  }
+}
+
+TEST(PersonNameFromStored, KeepsTextThatParseWouldNowReject) {
+  // A record stored under an older, looser rule stays readable.
+  PersonName stored = PersonName::FromStored("Nguyễn Văn 2");
+  EXPECT_EQ(stored.text(), "Nguyễn Văn 2");
+  EXPECT_EQ(stored.given(), "2");
+  EXPECT_FALSE(PersonName::Parse("Nguyễn Văn 2"));
+}
+
+}  // namespace
+}  // namespace dancu
