@@ -8,6 +8,7 @@ void AddRoutes(http::Router& router, ApiDeps deps) {
   AddHouseholdRoutes(router, deps);
   AddEventRoutes(router, deps);
   AddFeedRoutes(router, deps);
+  if (deps.verifier != nullptr && deps.verification_log != nullptr) AddVerifyRoutes(router, deps);
 }
 
 }  // namespace dancu::api

@@ -7,10 +7,17 @@
 // services they call are thread-safe.
 #pragma once
 
+#include <cstddef>
+
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "http/router.h"
 #include "registry/registry.h"
+
+namespace dancu::verify {
+class Verifier;
+class VerificationLog;
+}  // namespace dancu::verify
 
 namespace dancu::api {
 
@@ -18,7 +25,15 @@ struct ApiDeps {
   registry::Registry& registry;
   Metrics& metrics;
   const Clock& clock;
+  // Verification (issue 3); when null, the /v1/verify routes are not added.
+  verify::Verifier* verifier = nullptr;
+  verify::VerificationLog* verification_log = nullptr;
 };
+
+// The largest POST /v1/verify/batch body (10,000 queries of a few hundred
+// bytes); serve gives the server this per-path limit.
+inline constexpr size_t kVerifyBatchBodyLimit = 8 << 20;
+inline constexpr size_t kVerifyBatchMaxQueries = 10000;
 
 void AddRoutes(http::Router& router, ApiDeps deps);
 
@@ -28,5 +43,6 @@ void AddCitizenRoutes(http::Router& router, ApiDeps deps);
 void AddHouseholdRoutes(http::Router& router, ApiDeps deps);
 void AddEventRoutes(http::Router& router, ApiDeps deps);
 void AddFeedRoutes(http::Router& router, ApiDeps deps);
+void AddVerifyRoutes(http::Router& router, ApiDeps deps);
 
 }  // namespace dancu::api

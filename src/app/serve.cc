@@ -11,6 +11,8 @@
 #include "http/authenticator.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "verify/verification_log.h"
+#include "verify/verifier.h"
 
 namespace dancu::app {
 
@@ -42,8 +44,22 @@ int Serve(const ServeOptions& o) {
   }
   http::AdminTokenAuthenticator auth(admin_token);
   Metrics metrics;
+
+  // The verification index: built from the register now, then kept live by
+  // following the change feed until the server stops.
+  auto verifier = verify::Verifier::Create(*reg->registry);
+  if (!verifier) {
+    std::fprintf(stderr, "dancu: building the verification index: %s\n",
+                 verifier.error().message.c_str());
+    return 1;
+  }
+  (*verifier)->Start();
+  verify::VerificationLog verification_log(reg->clock);
+  server_options.path_body_limits.emplace_back("/v1/verify/batch", api::kVerifyBatchBodyLimit);
+
   http::Router router;
-  api::AddRoutes(router, api::ApiDeps{*reg->registry, metrics, reg->clock});
+  api::AddRoutes(router, api::ApiDeps{*reg->registry, metrics, reg->clock, verifier->get(),
+                                      &verification_log});
 
   http::Server server(server_options, router, auth, metrics);
   auto port = server.Listen();
@@ -54,10 +70,13 @@ int Serve(const ServeOptions& o) {
   auto count = reg->registry->CountCitizens();
   std::printf("dancu: register %s (%lld citizens)\n", reg->db->Describe().c_str(),
               static_cast<long long>(count.value_or(0)));
+  std::printf("dancu: verification index %zu citizens, %zu bytes\n", (*verifier)->size(),
+              (*verifier)->MemoryBytes());
   // Tests and scripts read this line to learn the port (--listen HOST:0).
   std::printf("dancu: listening on http://%s:%u\n", server_options.host.c_str(), *port);
   std::fflush(stdout);
   server.Run();
+  (*verifier)->Stop();
   std::printf("dancu: stopped\n");
   return 0;
 }

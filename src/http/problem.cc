@@ -33,6 +33,9 @@ constexpr ProblemEntry kProblems[] = {
     // Lookups.
     {"citizen.not_found", 404, "Citizen not found"},
     {"household.not_found", 404, "Household not found"},
+    // Verification.
+    {"verify.batch_too_large", 413, "Too many queries in one batch"},
+    {"verify.", 400, "Invalid verification request"},
     // Life-event rule violations (e.g. event.deceased).
     {"event.", 422, "Event not allowed"},
     {"conflict.", 409, "Conflict"},

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -299,7 +300,12 @@ Task<void> Session::Loop() {
     if (server_.stopping()) break;
     idle_ = true;
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(opts.body_limit);
+    // Beast checks Content-Length against the limit while reading the
+    // headers, before the path is known: start from the largest limit and
+    // apply the path's own limit once the headers are in (below).
+    size_t max_limit = opts.body_limit;
+    for (const auto& [path, limit] : opts.path_body_limits) max_limit = std::max(max_limit, limit);
+    parser.body_limit(max_limit);
     stream_.expires_after(first || buffer_.size() != 0 ? opts.header_timeout
                                                         : opts.idle_timeout);
     auto [ec, n] =
@@ -308,8 +314,18 @@ Task<void> Session::Loop() {
     first = false;
     auto start = std::chrono::steady_clock::now();
     if (!ec && !parser.is_done()) {
+      std::string_view target = parser.get().target();
+      target = target.substr(0, target.find('?'));
+      size_t body_limit = opts.body_limit;
+      for (const auto& [path, limit] : opts.path_body_limits) {
+        if (target == path) body_limit = limit;
+      }
+      parser.body_limit(body_limit);  // chunked bodies: checked as they arrive
+      if (parser.content_length() && *parser.content_length() > body_limit) {
+        ec = bhttp::error::body_limit;
+      }
       auto expect = parser.get()[bhttp::field::expect];
-      if (IEquals(std::string_view(expect.data(), expect.size()),
+      if (!ec && IEquals(std::string_view(expect.data(), expect.size()),
                   "100-continue")) {
         static constexpr std::string_view kContinue =
             "HTTP/1.1 100 Continue\r\n\r\n";
@@ -412,9 +428,7 @@ Response Session::HandleReadError(beast::error_code ec) {
   }
   if (ec == bhttp::error::body_limit) {
     return ProblemResponse(413, "request.too_large",
-                           "request body exceeds " +
-                               std::to_string(server_.options().body_limit) +
-                               " bytes");
+                           "request body exceeds the limit for this path");
   }
   if (ec == bhttp::error::header_limit) {
     return ProblemResponse(431, "request.headers_too_large",

@@ -39,6 +39,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/metrics.h"
@@ -52,6 +54,9 @@ struct ServerOptions {
   uint16_t port = 8080;
   int threads = 0;  // 0 = std::thread::hardware_concurrency()
   size_t body_limit = 1 << 20;
+  // Larger limits for exact paths that take bulk bodies (POST
+  // /v1/verify/batch): {path, limit}. Checked once the headers are read.
+  std::vector<std::pair<std::string, size_t>> path_body_limits;
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds idle_timeout{60};

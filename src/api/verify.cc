@@ -1,0 +1,261 @@
+// POST /v1/verify, POST /v1/verify/batch, GET /v1/stats/verification
+//
+// A query is any subset of {"id","old_id","full_name","date_of_birth","sex",
+// "permanent_address":{"commune_code","address"}} with id or old_id; values
+// are validated like everywhere else (id.*, old_id.*, name.*, date.*,
+// admin.*, request.*). Answers never contain register values (verifier.h).
+// A batch is a JSON array, or NDJSON (Content-Type application/x-ndjson), of
+// at most kVerifyBatchMaxQueries queries; the answer is {"results":[...]} in
+// input order, where a query that fails validation gets
+// {"status":"ERROR","error":{"code","field","detail"}} and the others are
+// still answered. Every answered query is recorded in the VerificationLog
+// (agency, time, fields, outcome) and counted in /metrics.
+#include <boost/json/parse.hpp>
+
+#include "api/api.h"
+#include "api/request_fields.h"
+#include "http/response.h"
+#include "verify/verification_log.h"
+#include "verify/verifier.h"
+
+namespace dancu::api {
+namespace {
+
+using boost::beast::http::verb;
+
+#define DANCU_TRY(var, expr)                          \
+  auto var = (expr);                                  \
+  if (!var) return std::unexpected(var.error())
+
+Result<verify::VerifyQuery> ParseQuery(const boost::json::object& o, const Clock& clock,
+                                       const std::string& prefix) {
+  http::JsonFields f(o, prefix);
+  verify::VerifyQuery q;
+  DANCU_TRY(id, OptionalIdField(f, "id"));
+  q.id = *id;
+  DANCU_TRY(old_id, f.OptionalString("old_id"));
+  if (*old_id) {
+    auto parsed = ParseOldId(**old_id);
+    if (!parsed) return WithField(parsed.error(), f.FieldName("old_id"));
+    q.old_id = *parsed;
+  }
+  DANCU_TRY(name, f.OptionalString("full_name"));
+  if (*name) {
+    auto parsed = PersonName::Parse(**name);
+    if (!parsed) return WithField(parsed.error(), f.FieldName("full_name"));
+    q.full_name = std::move(*parsed);
+  }
+  DANCU_TRY(dob, OptionalDateField(f, "date_of_birth", clock));
+  q.date_of_birth = *dob;
+  DANCU_TRY(sex, f.OptionalString("sex"));
+  if (*sex) {
+    if (**sex == "male") {
+      q.sex = Sex::kMale;
+    } else if (**sex == "female") {
+      q.sex = Sex::kFemale;
+    } else {
+      return Fail("request.bad_parameter", "sex is \"male\" or \"female\"", f.FieldName("sex"));
+    }
+  }
+  DANCU_TRY(address, f.OptionalObject("permanent_address"));
+  if (*address != nullptr) {
+    http::JsonFields a(**address, f.FieldName("permanent_address") + ".");
+    DANCU_TRY(commune, a.OptionalString("commune_code"));
+    DANCU_TRY(street, a.OptionalString("address"));
+    if (auto s = a.Finish(); !s) return std::unexpected(s.error());
+    if (*commune) {
+      auto c = AdminUnits::Get().RequireCommune(**commune);
+      if (!c) return WithField(c.error(), a.FieldName("commune_code"));
+    }
+    if (!*commune && !*street) {
+      return Fail("request.missing_field", "permanent_address needs commune_code or address",
+                  f.FieldName("permanent_address"));
+    }
+    q.commune_code = *commune;
+    q.address = *street;
+  }
+  if (auto s = f.Finish(); !s) return std::unexpected(s.error());
+  if (!q.id && !q.old_id) {
+    return Fail("request.missing_field", "a verification needs id or old_id", f.FieldName("id"));
+  }
+  return q;
+}
+
+boost::json::object ResultJson(const verify::VerifyResult& r) {
+  boost::json::object o;
+  o["status"] = verify::ToString(r.status);
+  boost::json::array flags;
+  if (r.deceased) flags.emplace_back("DECEASED");
+  o["flags"] = std::move(flags);
+  boost::json::object fields;
+  auto part = [](verify::FieldResult result) {
+    boost::json::object p;
+    p["result"] = verify::ToString(result);
+    return p;
+  };
+  for (const verify::FieldOutcome& f : r.fields) {
+    boost::json::object field = part(f.result);
+    if (f.level) field["level"] = verify::ToString(*f.level);
+    if (f.score >= 0) field["score"] = f.score;
+    if (f.commune_code) field["commune_code"] = part(*f.commune_code);
+    if (f.address) field["address"] = part(*f.address);
+    fields[verify::ToString(f.field)] = std::move(field);
+  }
+  o["fields"] = std::move(fields);
+  return o;
+}
+
+boost::json::object ErrorJson(const Error& e) {
+  boost::json::object err;
+  err["code"] = e.code;
+  if (!e.field.empty()) err["field"] = e.field;
+  err["detail"] = e.message;
+  boost::json::object o;
+  o["status"] = "ERROR";
+  o["error"] = std::move(err);
+  return o;
+}
+
+// Verifies, records and counts one query.
+class VerifyService {
+ public:
+  explicit VerifyService(ApiDeps deps) : deps_(deps) {}
+
+  verify::VerifyResult Run(const http::RequestContext& ctx, const verify::VerifyQuery& q) {
+    verify::VerifyResult r = deps_.verifier->Verify(q);
+    const std::string& agency = ctx.principal.id;
+    deps_.verification_log->Record(agency, q, r);
+    // Agencies are few (configured, not input), so they are fine as labels.
+    deps_.metrics
+        .GetCounter("dancu_verifications_total", "Verification queries answered, by agency and status",
+                    {{"agency", agency}, {"status", std::string(verify::ToString(r.status))}})
+        .Inc();
+    for (const verify::FieldOutcome& f : r.fields) {
+      if (f.result == verify::FieldResult::kMatch) continue;
+      deps_.metrics
+          .GetCounter("dancu_verification_discrepancies_total",
+                      "Verified fields that did not fully match, by agency and field",
+                      {{"agency", agency}, {"field", std::string(verify::ToString(f.field))}})
+          .Inc();
+    }
+    return r;
+  }
+
+ private:
+  ApiDeps deps_;
+};
+
+boost::json::object TotalsJson(const verify::VerificationTotals& t) {
+  boost::json::object o;
+  o["total"] = t.total;
+  o["matched"] = t.matched;
+  o["mismatched"] = t.mismatched;
+  o["not_found"] = t.not_found;
+  boost::json::object d;
+  for (size_t i = 0; i < verify::kFieldCount; ++i) {
+    d[verify::ToString(static_cast<verify::Field>(i))] = t.discrepancies[i];
+  }
+  o["discrepancies"] = std::move(d);
+  return o;
+}
+
+}  // namespace
+
+void AddVerifyRoutes(http::Router& router, ApiDeps deps) {
+  auto service = std::make_shared<VerifyService>(deps);
+  const Clock& clock = deps.clock;
+
+  // POST /v1/verify
+  router.Add(verb::post, "/v1/verify", [service, &clock](http::RequestContext& ctx) {
+    auto json = http::ParseJsonObject(ctx.body());
+    if (!json) return http::ProblemResponse(json.error());
+    auto q = ParseQuery(*json, clock, "");
+    if (!q) return http::ProblemResponse(q.error());
+    return http::JsonResponse(200, ResultJson(service->Run(ctx, *q)));
+  });
+
+  // POST /v1/verify/batch
+  router.Add(verb::post, "/v1/verify/batch", [service, &clock](http::RequestContext& ctx) {
+    std::string_view type = ctx.header("Content-Type").value_or("");
+    bool ndjson = type.starts_with("application/x-ndjson");
+    // Each item: a parsed object, or the error that stopped it.
+    std::vector<Result<boost::json::object>> items;
+    auto too_many = [] {
+      return http::ProblemResponse(Error{
+          "verify.batch_too_large",
+          "a batch holds at most " + std::to_string(kVerifyBatchMaxQueries) + " queries", ""});
+    };
+    if (ndjson) {
+      std::string_view body = ctx.body();
+      size_t line = 0;
+      while (!body.empty()) {
+        size_t nl = body.find('\n');
+        std::string_view text = body.substr(0, nl);
+        body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+        ++line;
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        if (items.size() == kVerifyBatchMaxQueries) return too_many();
+        auto o = http::ParseJsonObject(text);
+        if (!o) o.error().message = "line " + std::to_string(line) + ": " + o.error().message;
+        items.push_back(std::move(o));
+      }
+    } else {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(ctx.body(), ec);
+      if (ec) {
+        return http::ProblemResponse(
+            Error{"request.malformed_json", "the body is not JSON: " + ec.message(), ""});
+      }
+      if (!v.is_array()) {
+        return http::ProblemResponse(Error{
+            "request.wrong_type",
+            "a batch is a JSON array of queries (or NDJSON with application/x-ndjson)", ""});
+      }
+      if (v.as_array().size() > kVerifyBatchMaxQueries) return too_many();
+      for (const boost::json::value& item : v.as_array()) {
+        if (item.is_object()) {
+          items.emplace_back(item.as_object());
+        } else {
+          items.emplace_back(std::unexpected(
+              Error{"request.wrong_type", "each query is a JSON object", ""}));
+        }
+      }
+    }
+    boost::json::array results;
+    results.reserve(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string prefix = "[" + std::to_string(i) + "].";
+      Result<verify::VerifyQuery> q =
+          items[i] ? ParseQuery(*items[i], clock, prefix)
+                   : Result<verify::VerifyQuery>(std::unexpected(items[i].error()));
+      if (!q) {
+        // Shared field parsers name the bare key: say which query it was in.
+        std::string& field = q.error().field;
+        if (field.empty()) {
+          field = "[" + std::to_string(i) + "]";
+        } else if (!field.starts_with(prefix)) {
+          field = prefix + field;
+        }
+        results.push_back(ErrorJson(q.error()));
+        continue;
+      }
+      results.push_back(ResultJson(service->Run(ctx, *q)));
+    }
+    boost::json::object o;
+    o["results"] = std::move(results);
+    return http::JsonResponse(200, o);
+  });
+
+  // GET /v1/stats/verification
+  router.Add(verb::get, "/v1/stats/verification", [deps](http::RequestContext&) {
+    boost::json::object o = TotalsJson(deps.verification_log->Totals());
+    boost::json::object by_agency;
+    for (const auto& [agency, t] : deps.verification_log->TotalsByAgency()) {
+      by_agency[agency] = TotalsJson(t);
+    }
+    o["by_agency"] = std::move(by_agency);
+    return http::JsonResponse(200, o);
+  });
+}
+
+}  // namespace dancu::api

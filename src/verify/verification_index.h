@@ -1,0 +1,101 @@
+// VerificationIndex: the compact in-memory copy of what verification
+// compares, one fixed 40-byte Entry per citizen. It never holds readable
+// register values except the folded name (needed for the typo level), and
+// answers never expose any of it.
+//
+// Layout and memory (per citizen, measured by tests/verify):
+//  - entries_: a dense array of Entry (40 bytes): the citizen id, 32-bit
+//    fingerprints (FoldedKeyHash, low half) of the NFC name, the folded name,
+//    the sorted folded tokens and the folded street; packed date of birth;
+//    the old CMND as an integer; commune code, sex, deceased flag and the
+//    folded name's length packed into one word.
+//  - slots_: an open-addressing table (linear probing, load <= 0.75, power of
+//    two) of uint32 entry positions keyed by id; 4 bytes per slot, 5.3-10.7
+//    bytes per citizen depending on where the size falls between two powers.
+//  - old_slots_: the same for old_id (only citizens that have one), with
+//    duplicate keys allowed (a CMND number recorded on two people).
+//  - names_: an arena of folded names (about 15 bytes per citizen for
+//    Vietnamese names), the only text kept: edit distance needs the letters.
+//    Replacing a name appends; the dead bytes go at the next rebuild.
+//  So about 40 + 8 + 15 ≈ 63 bytes per citizen, plus the old_id table.
+//  A 32-bit fingerprint makes a false "equal" for one given pair 1 in 4e9.
+//
+// Thread safety: none. Verifier guards it with a shared_mutex (many readers,
+// one writer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/citizen.h"
+
+namespace dancu::verify {
+
+struct Entry {
+  int64_t id = 0;               // CitizenId number
+  uint32_t nfc_hash = 0;        // name as written (NFC)
+  uint32_t folded_hash = 0;     // folded name
+  uint32_t tokens_hash = 0;     // sorted folded tokens
+  uint32_t street_hash = 0;     // folded permanent street line
+  int32_t date_of_birth = 0;    // PartialDate::Packed()
+  int32_t old_id = -1;          // 9-digit CMND as a number, -1 = none
+  uint32_t name_offset = 0;     // folded name in the arena
+  uint32_t commune : 20 = 0;    // permanent commune code as a number (5 digits)
+  uint32_t female : 1 = 0;
+  uint32_t deceased : 1 = 0;
+  uint32_t name_length : 10 = 0;  // folded name bytes (<= 100 code points)
+};
+static_assert(sizeof(Entry) == 40);
+
+// The low 32 bits of FoldedKeyHash: the fingerprint stored in an Entry.
+uint32_t Fingerprint(std::string_view text);
+// "012345678" -> 12345678; -1 for anything that is not 9 digits.
+int32_t PackOldId(std::string_view old_id);
+// "00004" -> 4; -1 for anything that is not 1-6 digits.
+int32_t PackCommune(std::string_view code);
+
+class VerificationIndex {
+ public:
+  VerificationIndex() = default;
+  explicit VerificationIndex(size_t expected_citizens);
+
+  // Inserts or replaces the citizen's entry.
+  void Upsert(const registry::Citizen& c);
+
+  const Entry* Find(int64_t id) const;
+  // Entries whose old_id is `old_id` (usually 0 or 1), up to `max`.
+  size_t FindByOldId(int32_t old_id, const Entry** out, size_t max) const;
+  std::string_view FoldedName(const Entry& e) const {
+    return std::string_view(names_).substr(e.name_offset, e.name_length);
+  }
+
+  // Releases spare capacity (after a bulk build).
+  void ShrinkToFit() {
+    entries_.shrink_to_fit();
+    names_.shrink_to_fit();
+  }
+
+  size_t size() const { return entries_.size(); }
+  // Bytes held by the index (capacity, not just size).
+  size_t MemoryBytes() const;
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+
+  void Grow();
+  void InsertIdSlot(uint32_t pos);
+  void InsertOldSlot(uint32_t pos);
+  void EraseOldSlot(uint32_t pos);
+  static size_t Hash(int64_t key);
+
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> slots_;      // by id
+  std::vector<uint32_t> old_slots_;  // by old_id
+  size_t old_count_ = 0;
+  std::string names_;
+  std::string scratch_;  // fold buffer, reused
+};
+
+}  // namespace dancu::verify
