@@ -52,6 +52,10 @@ Citizen CitizenFromRow(const storage::Statement& st) {
 }
 
 void BindCitizen(storage::Statement& st, const Citizen& c, int64_t seq) {
+  BindCitizen(st, c, seq, FoldedKeyHash(c.full_name.folded()));
+}
+
+void BindCitizen(storage::Statement& st, const Citizen& c, int64_t seq, int64_t name_hash) {
   st.BindInt(1, c.id.number());
   st.BindText(2, c.full_name.text());
   st.BindInt(3, c.sex == Sex::kMale ? 0 : 1);
@@ -98,7 +102,7 @@ void BindCitizen(storage::Statement& st, const Citizen& c, int64_t seq) {
   } else {
     st.BindNull(24);
   }
-  st.BindInt(25, FoldedKeyHash(c.full_name.folded()));
+  st.BindInt(25, name_hash);
   st.BindInt(26, seq);
 }
 

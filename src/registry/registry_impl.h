@@ -40,6 +40,9 @@ Citizen CitizenFromRow(const storage::Statement& st);
 // Binds parameters 1..26 of kInsertCitizen / kUpdateCitizen. `c` must outlive
 // the statement's next Step (text is bound without copying).
 void BindCitizen(storage::Statement& st, const Citizen& c, int64_t seq);
+// The same with the name key (FoldedKeyHash of the folded full name) already
+// computed, as bulk loads do on their producer thread.
+void BindCitizen(storage::Statement& st, const Citizen& c, int64_t seq, int64_t name_hash);
 
 // A fixed-size pool of read connections.
 class ReadPool {

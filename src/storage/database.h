@@ -103,6 +103,12 @@ struct SqliteOptions {
   // synchronous=FULL keeps an acknowledged commit across power loss in WAL
   // mode. It is not configurable: speed never buys durability here.
   int64_t cache_kib = 64 * 1024;
+  // Page size of a new database file; an existing one keeps its own (WAL
+  // fixes it). 16 KiB: a bulk load of 1 M citizens commits in 0.8 s instead
+  // of 1.1 s with SQLite's 4 KiB (a quarter of the WAL frames to write and
+  // checkpoint), while random point reads on a 10 M register cost ~10% more
+  // (64 KiB pages: commit 0.6 s, point reads 2.6x slower).
+  int page_size = 16384;
   int64_t mmap_bytes = 1LL << 30;
   int busy_timeout_ms = 10000;
 };

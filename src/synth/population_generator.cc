@@ -4,12 +4,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <condition_variable>
-#include <deque>
 #include <exception>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -654,139 +650,21 @@ Status PopulationGenerator::Generate(const std::function<Status(const Citizen&)>
   return engine.Run(sink);
 }
 
-namespace {
-
-constexpr size_t kBatchSize = 4096;
-constexpr size_t kQueueBatches = 8;
-constexpr int64_t kProgressEvery = 65536;
-
-// Batches of citizens handed from the generating thread to the loading
-// thread. Spent batches go back to the producer so their strings keep their
-// capacity.
-class BatchQueue {
- public:
-  using Batch = std::vector<Citizen>;
-
-  // Producer: waits for room; false if the consumer has stopped.
-  bool Push(Batch&& b) {
-    std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return full_.size() < kQueueBatches || stopped_; });
-    if (stopped_) return false;
-    full_.push_back(std::move(b));
-    not_empty_.notify_one();
-    return true;
-  }
-  // Producer: a recycled batch, or an empty one.
-  Batch TakeFree() {
-    std::lock_guard lock(mu_);
-    if (free_.empty()) return {};
-    Batch b = std::move(free_.back());
-    free_.pop_back();
-    return b;
-  }
-  void Close(Status status) {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-    producer_status_ = std::move(status);
-    not_empty_.notify_one();
-  }
-  // Consumer: false when the producer is done and the queue is drained.
-  bool Pop(Batch& out) {
-    std::unique_lock lock(mu_);
-    not_empty_.wait(lock, [&] { return !full_.empty() || closed_; });
-    if (full_.empty()) return false;
-    out = std::move(full_.front());
-    full_.pop_front();
-    not_full_.notify_one();
-    return true;
-  }
-  void Recycle(Batch&& b) {
-    std::lock_guard lock(mu_);
-    free_.push_back(std::move(b));
-  }
-  void Stop() {
-    std::lock_guard lock(mu_);
-    stopped_ = true;
-    not_full_.notify_all();
-  }
-  bool stopped() {
-    std::lock_guard lock(mu_);
-    return stopped_;
-  }
-  Status producer_status() {
-    std::lock_guard lock(mu_);
-    return producer_status_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<Batch> full_;
-  std::vector<Batch> free_;
-  bool stopped_ = false;
-  bool closed_ = false;
-  Status producer_status_;
-};
-
-}  // namespace
-
 Status GenerateInto(registry::BulkLoader& loader, const GeneratorOptions& options,
                     const std::function<void(int64_t)>& progress) {
-  BatchQueue queue;
-  std::thread worker([&queue, options] {
-    Status status;
+  auto produce = [&options](registry::BulkFeed& feed) -> Status {
     try {
       PopulationGenerator generator(options);
-      BatchQueue::Batch batch = queue.TakeFree();
-      size_t used = 0;
-      status = generator.Generate([&](const Citizen& c) -> Status {
-        if (used < batch.size()) {
-          batch[used] = c;
-        } else {
-          batch.push_back(c);
-        }
-        if (++used == kBatchSize) {
-          if (!queue.Push(std::move(batch))) return Fail("synth.stopped", "the loader stopped");
-          batch = queue.TakeFree();
-          used = 0;
-        }
+      return generator.Generate([&](const Citizen& c) -> Status {
+        if (!feed.Push(c)) return Fail("synth.stopped", "the loader stopped");
         return {};
       });
-      if (status && used > 0) {
-        batch.resize(used);
-        if (!queue.Push(std::move(batch))) status = Fail("synth.stopped", "the loader stopped");
-      }
     } catch (const std::exception& e) {
-      status = Fail("synth.internal", std::string("generator failed: ") + e.what());
+      return Fail("synth.internal", std::string("generator failed: ") + e.what());
     }
-    queue.Close(std::move(status));
-  });
-
-  Status result;
-  int64_t done = 0;
-  BatchQueue::Batch batch;
-  try {
-    while (result && queue.Pop(batch)) {
-      for (const Citizen& c : batch) {
-        if (auto s = loader.Add(c); !s) {
-          result = std::move(s);
-          break;
-        }
-        if (++done % kProgressEvery == 0 && progress) progress(done);
-      }
-      queue.Recycle(std::move(batch));
-    }
-  } catch (...) {
-    queue.Stop();
-    worker.join();
-    throw;
-  }
-  queue.Stop();  // lets a producer blocked on a full queue finish
-  worker.join();
-  if (!result) return result;
-  if (auto s = queue.producer_status(); !s) return s;
-  if (progress && done % kProgressEvery != 0) progress(done);
-  return {};
+  };
+  loader.ExpectRows(options.count);
+  return loader.AddFrom(produce, registry::BulkFeedOptions{progress, {}});
 }
 
 }  // namespace dancu::synth

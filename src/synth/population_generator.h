@@ -74,12 +74,11 @@ class PopulationGenerator {
   GeneratorOptions options_;
 };
 
-// Runs the generator on a worker thread that feeds batches of ~4096 citizens
-// through a bounded queue (8 batches) to loader.Add on the calling thread, so
-// generation and insertion use both cores. `progress(done)` (may be empty) is
-// called on the calling thread every 65,536 rows and once at the end. The
-// first error of loader.Add stops the worker; the worker is joined on every
-// path. Does not call loader.Finish.
+// Runs the generator on a worker thread that feeds loader.Add on the calling
+// thread (BulkLoader::AddFrom), so generation and insertion use both cores.
+// `progress(done)` (may be empty) is called on the calling thread every
+// 65,536 rows and once at the end. The first error of loader.Add stops the
+// worker; the worker is joined on every path. Does not call loader.Finish.
 Status GenerateInto(registry::BulkLoader& loader, const GeneratorOptions& options,
                     const std::function<void(int64_t)>& progress);
 

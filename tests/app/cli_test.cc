@@ -73,6 +73,40 @@ TEST(Cli, ImportReportsCrossRowProblemsByLine) {
   EXPECT_NE(r.err.find("conflict.citizen_exists"), std::string::npos) << r.err;
 }
 
+TEST(Cli, ImportNamesCrossRowProblemsByLineAfterBlankAndMultiLineRecords) {
+  TempDir dir;
+  std::string csv = kHeader +
+      "001085123456,,Nguyễn Văn An,male,1985-03-14,alive,,00004,\"Số 1\nngõ 2\",1,head,,,,1,,\n"  // 2-3
+      "\n"                                                                                       // 4
+      "001215345678,,Nguyễn Văn Cường,male,2015-01-20,alive,,00004,Số 1,1,child,001085999999,,,1,,\n"  // 5
+      "001216345679,,Nguyễn Văn Dũng,male,2016-01-20,alive,,00004,Số 1,9,child,,,,1,,\n";         // 6
+  auto report = (dir.path() / "rejected.csv").string();
+  auto r = RunDancu({"import", "--data", Data(dir), Write(dir, "x.csv", csv), "--report", report});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("line 5: father_id:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("import.unknown_reference"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 6: household_id:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("import.household_without_head"), std::string::npos) << r.err;
+  EXPECT_NE(Read(report).find("5,father_id,import.unknown_reference"), std::string::npos)
+      << Read(report);
+}
+
+TEST(Cli, ImportIntoAFilledRegisterNamesExistingIdsByLine) {
+  TempDir dir;
+  std::string first = kHeader +
+      "001085123456,,Nguyễn Văn An,male,1985-03-14,alive,,00004,Số 1,1,head,,,,1,,\n";
+  ASSERT_EQ(RunDancu({"import", "--data", Data(dir), Write(dir, "a.csv", first)}).exit_code, 0);
+  std::string second = kHeader +
+      "001040111112,,Phạm Văn Út,male,1940-02-03,alive,,00004,Số 5,4,head,,,,1,,\n"  // 2
+      "\n"                                                                            // 3
+      "001085123456,,Nguyễn Văn An,male,1985-03-14,alive,,00004,Số 1,1,head,,,,1,,\n";  // 4
+  auto r = RunDancu({"import", "--data", Data(dir), Write(dir, "b.csv", second)});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("line 4: id:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("conflict.citizen_exists"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("line 2:"), std::string::npos) << r.err;
+}
+
 TEST(Cli, ImportRejectsABadHeader) {
   TempDir dir;
   auto r = RunDancu({"import", "--data", Data(dir), Write(dir, "h.csv", "id,name\n1,2\n")});

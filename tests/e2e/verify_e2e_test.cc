@@ -177,7 +177,9 @@ TEST_F(VerifyE2eTest, BadInputGetsSpecificProblems) {
     EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
     auto p = Json(r);
     EXPECT_EQ(p.at("code").as_string(), c.code) << c.body;
-    if (!c.field.empty()) EXPECT_EQ(p.at("field").as_string(), c.field) << c.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(p.at("field").as_string(), c.field) << c.body;
+    }
   }
   auto r = Post("/v1/verify/batch", R"({"id":"001085123456"})");
   EXPECT_EQ(r.status, 400u);

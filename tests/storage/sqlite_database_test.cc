@@ -135,6 +135,24 @@ TEST_F(SqliteTest, NewerSchemaIsRefused) {
   EXPECT_EQ(v.error().code, "storage.schema_too_new");
 }
 
+TEST_F(SqliteTest, NewDatabasesGetTheConfiguredPageSize) {
+  EXPECT_EQ(Scalar("PRAGMA page_size"), SqliteOptions{}.page_size);
+}
+
+TEST(SqliteOpen, AnExistingDatabaseKeepsItsPageSize) {
+  testing::TempDir dir;
+  {
+    auto db = OpenSqlite(dir.path() / "t.db", SqliteOptions{.page_size = 4096}).value();
+    auto c = db->Connect().value();
+    ASSERT_TRUE(c->Exec("CREATE TABLE t (k INTEGER PRIMARY KEY)"));
+  }
+  auto db = OpenSqlite(dir.path() / "t.db", SqliteOptions{.page_size = 65536}).value();
+  auto c = db->Connect().value();
+  auto& st = c->Cached("PRAGMA page_size");
+  ASSERT_TRUE(*st.Step());
+  EXPECT_EQ(st.Int(0), 4096);
+}
+
 TEST(SqliteOpen, UnwritablePathFails) {
   auto db = OpenSqlite("/proc/dancu-cannot-exist/x.db");
   ASSERT_FALSE(db);

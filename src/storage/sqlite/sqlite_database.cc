@@ -145,7 +145,10 @@ class SqliteDatabase final : public Database {
     }
     auto conn = std::make_unique<SqliteConnection>(db);
     sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+    // page_size only takes effect while the file is still empty: it must
+    // precede the switch to WAL, after which SQLite cannot change it.
     std::string pragmas =
+        "PRAGMA page_size=" + std::to_string(options_.page_size) + ";"
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=FULL;"
         "PRAGMA foreign_keys=OFF;"
