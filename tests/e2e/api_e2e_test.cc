@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "e2e/family_server.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -18,8 +19,6 @@ using boost::beast::http::verb;
 using dancu::test::HttpClient;
 using dancu::test::HttpResult;
 
-constexpr char kToken[] = "e2e-admin-token";
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -27,44 +26,7 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// One server per test process, started by the first test that needs it
-// (in SetUp, so a failed start fails that test instead of skipping it).
-class ApiE2eTest : public ::testing::Test {
- protected:
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (server_ == nullptr) {
-      dir_ = new TempDir();
-      auto r = RunDancu({"import", "--data", dir_->path().string(),
-                         SourceDir() + "/tests/e2e/testdata/family.csv"});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      server_ = new ServerProcess(dir_->path().string(), kToken);
-    }
-    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
-  }
-
-  HttpResult Call(verb method, const std::string& path, const std::string& body = {},
-                  std::vector<std::pair<std::string, std::string>> headers = {}) {
-    headers.emplace_back("Authorization", std::string("Bearer ") + kToken);
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return client_->Request(method, path, body, headers);
-  }
-  static boost::json::object Json(const HttpResult& r) {
-    return boost::json::parse(r.body).as_object();
-  }
-
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  std::unique_ptr<HttpClient> client_;
-};
-
-TempDir* ApiE2eTest::dir_ = nullptr;
-ServerProcess* ApiE2eTest::server_ = nullptr;
+class ApiE2eTest : public FamilyServerTest {};
 
 TEST_F(ApiE2eTest, HealthzIsPublic) {
   auto r = client_->Request(verb::get, "/healthz");
@@ -127,7 +89,9 @@ TEST_F(ApiE2eTest, BadRequestsGetSpecificProblems) {
     if (c.contains("field")) {
       EXPECT_EQ(problem.at("field").as_string(), c.at("field").as_string()) << name;
     }
-    if (r.status == 401) EXPECT_EQ(r.headers["www-authenticate"].rfind("Bearer", 0), 0u) << name;
+    if (r.status == 401) {
+      EXPECT_EQ(r.headers["www-authenticate"].rfind("Bearer", 0), 0u) << name;
+    }
   }
   // None of them registered anything.
   auto feed_after = Json(Call(verb::get, "/v1/feed?after=0&limit=10000")).at("next").as_int64();
@@ -235,7 +199,7 @@ TEST_F(ApiE2eTest, MetricsAreExposed) {
 
 TEST(ServerLifecycle, SigtermDrainsAndExitsCleanly) {
   TempDir dir;
-  ServerProcess server(dir.path().string(), kToken);
+  ServerProcess server(dir.path().string(), FamilyServerTest::kToken);
   HttpClient client("127.0.0.1", server.port());
   EXPECT_EQ(client.Request(verb::get, "/healthz").status, 200u);
   EXPECT_EQ(server.Stop(), 0);

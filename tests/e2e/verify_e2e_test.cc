@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "e2e/family_server.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -18,53 +19,19 @@ using boost::beast::http::verb;
 using dancu::test::HttpClient;
 using dancu::test::HttpResult;
 
-constexpr char kToken[] = "verify-e2e-token";
-
-class VerifyE2eTest : public ::testing::Test {
+class VerifyE2eTest : public FamilyServerTest {
  protected:
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override {
-    if (server_ == nullptr) {
-      dir_ = new TempDir();
-      auto r = RunDancu({"import", "--data", dir_->path().string(),
-                         SourceDir() + "/tests/e2e/testdata/family.csv"});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      server_ = new ServerProcess(dir_->path().string(), kToken);
-    }
-    client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
-  }
-
   HttpResult Post(const std::string& path, const std::string& body,
                   std::string content_type = "application/json") {
-    return client_->Request(verb::post, path, body,
-                            {{"Authorization", std::string("Bearer ") + kToken},
-                             {"Content-Type", content_type}});
+    return Call(verb::post, path, body, {}, content_type);
   }
-  HttpResult Get(const std::string& path) {
-    return client_->Request(verb::get, path, {},
-                            {{"Authorization", std::string("Bearer ") + kToken}});
-  }
-  static boost::json::object Json(const HttpResult& r) {
-    return boost::json::parse(r.body).as_object();
-  }
+  HttpResult Get(const std::string& path) { return Call(verb::get, path); }
   boost::json::object Verify(const std::string& body) {
     auto r = Post("/v1/verify", body);
     EXPECT_EQ(r.status, 200u) << body << " -> " << r.body;
     return r.status == 200 ? Json(r) : boost::json::object();
   }
-
-  static TempDir* dir_;
-  static ServerProcess* server_;
-  std::unique_ptr<HttpClient> client_;
 };
-
-TempDir* VerifyE2eTest::dir_ = nullptr;
-ServerProcess* VerifyE2eTest::server_ = nullptr;
 
 TEST_F(VerifyE2eTest, MatchMismatchNotFound) {
   auto o = Verify(R"({"id":"001085123456","full_name":"NGUYEN VAN AN","date_of_birth":"1985-03-14",
