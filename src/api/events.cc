@@ -46,8 +46,9 @@ http::Handler EventHandler(ApiDeps deps, std::string type, Body body) {
   };
 }
 
-// Reads all fields via `parse`, then rejects unknown ones, so a body with a
-// typo never half-applies.
+// Returns the error of a Result-valued expression, else names its value.
+// Every body reads all its fields and then calls Finish() before it touches
+// the registry, so a typo in a body never half-applies.
 #define DANCU_TRY(var, expr)                          \
   auto var = (expr);                                  \
   if (!var) return std::unexpected(var.error())

@@ -10,6 +10,10 @@
 // {"status":"ERROR","error":{"code","field","detail"}} and the others are
 // still answered. Every answered query is recorded in the VerificationLog
 // (agency, time, fields, outcome) and counted in /metrics.
+#include <array>
+#include <mutex>
+#include <unordered_map>
+
 #include <boost/json/parse.hpp>
 
 #include "api/api.h"
@@ -125,24 +129,54 @@ class VerifyService {
     verify::VerifyResult r = deps_.verifier->Verify(q);
     const std::string& agency = ctx.principal.id;
     deps_.verification_log->Record(agency, q, r);
-    // Agencies are few (configured, not input), so they are fine as labels.
-    deps_.metrics
-        .GetCounter("dancu_verifications_total", "Verification queries answered, by agency and status",
-                    {{"agency", agency}, {"status", std::string(verify::ToString(r.status))}})
-        .Inc();
-    for (const verify::FieldOutcome& f : r.fields) {
-      if (f.result == verify::FieldResult::kMatch) continue;
-      deps_.metrics
-          .GetCounter("dancu_verification_discrepancies_total",
-                      "Verified fields that did not fully match, by agency and field",
-                      {{"agency", agency}, {"field", std::string(verify::ToString(f.field))}})
-          .Inc();
-    }
+    Count(agency, r);
     return r;
   }
 
  private:
+  static constexpr size_t kOutcomeCount = 3;
+
+  // One agency's counters, each resolved the first time it is counted (so a
+  // series appears in /metrics once it has something to say). Resolving by
+  // labels on every query would build label strings and take the Metrics
+  // mutex up to seven times per verification.
+  struct AgencyCounters {
+    std::array<Counter*, kOutcomeCount> by_status{};
+    std::array<Counter*, verify::kFieldCount> discrepancies{};
+  };
+
+  void Count(const std::string& agency, const verify::VerifyResult& r) {
+    std::array<Counter*, 1 + verify::kFieldCount> hits{};
+    size_t n = 0;
+    {
+      std::lock_guard lock(mu_);
+      AgencyCounters& c = counters_[agency];
+      Counter*& status = c.by_status[static_cast<size_t>(r.status)];
+      if (status == nullptr) {
+        // Agencies are few (configured, not input), so they are fine as labels.
+        status = &deps_.metrics.GetCounter(
+            "dancu_verifications_total", "Verification queries answered, by agency and status",
+            {{"agency", agency}, {"status", std::string(verify::ToString(r.status))}});
+      }
+      hits[n++] = status;
+      for (const verify::FieldOutcome& f : r.fields) {
+        if (f.result == verify::FieldResult::kMatch) continue;
+        Counter*& field = c.discrepancies[static_cast<size_t>(f.field)];
+        if (field == nullptr) {
+          field = &deps_.metrics.GetCounter(
+              "dancu_verification_discrepancies_total",
+              "Verified fields that did not fully match, by agency and field",
+              {{"agency", agency}, {"field", std::string(verify::ToString(f.field))}});
+        }
+        hits[n++] = field;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) hits[i]->Inc();
+  }
+
   ApiDeps deps_;
+  std::mutex mu_;
+  std::unordered_map<std::string, AgencyCounters> counters_;
 };
 
 boost::json::object TotalsJson(const verify::VerificationTotals& t) {

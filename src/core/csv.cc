@@ -71,6 +71,22 @@ bool CsvReader::Reject(CsvRecord& record, std::optional<Error>& error, const cha
   return true;
 }
 
+bool CsvReader::AppendRun(const bool* stops, std::string& field, size_t& bytes) {
+  const char* p = buf_.get() + pos_;
+  const char* e = buf_.get() + end_;
+  const char* s = p;
+  while (p < e && !stops[static_cast<unsigned char>(*p)]) ++p;
+  field.append(s, static_cast<size_t>(p - s));
+  bytes += static_cast<size_t>(p - s);
+  pos_ = static_cast<size_t>(p - buf_.get());
+  return bytes <= options_.max_record_bytes;
+}
+
+bool CsvReader::TooLong(CsvRecord& record, std::optional<Error>& error) {
+  return Reject(record, error, "csv.line_too_long",
+                "record longer than " + std::to_string(options_.max_record_bytes) + " bytes", true);
+}
+
 bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
   error.reset();
   if (first_) {
@@ -91,7 +107,6 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
 
   record.line = line_;
   std::vector<std::string>& fields = record.fields;
-  const size_t max_bytes = options_.max_record_bytes;
   const char sep = options_.separator;
   size_t nfields = 0;
   size_t bytes = 0;  // raw bytes of this record, line break excluded
@@ -115,19 +130,9 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
           return Reject(record, error, "csv.bad_quote", "quoted field still open at end of input",
                         false);
         }
-        const char* p = buf_.get() + pos_;
-        const char* e = buf_.get() + end_;
-        const char* s = p;
-        while (p < e && !kQuotedStops[static_cast<unsigned char>(*p)]) ++p;
-        field.append(s, static_cast<size_t>(p - s));
-        bytes += static_cast<size_t>(p - s);
-        pos_ = static_cast<size_t>(p - buf_.get());
-        if (bytes > max_bytes) {
-          return Reject(record, error, "csv.line_too_long",
-                        "record longer than " + std::to_string(max_bytes) + " bytes", true);
-        }
-        if (p == e) continue;
-        const char ch = *p;
+        if (!AppendRun(kQuotedStops.data(), field, bytes)) return TooLong(record, error);
+        if (pos_ == end_) continue;
+        const char ch = buf_[pos_];
         ++pos_;
         ++bytes;
         if (ch == '"') {
@@ -160,19 +165,9 @@ bool CsvReader::Next(CsvRecord& record, std::optional<Error>& error) {
           c = -1;
           break;
         }
-        const char* p = buf_.get() + pos_;
-        const char* e = buf_.get() + end_;
-        const char* s = p;
-        while (p < e && !stops_[static_cast<unsigned char>(*p)]) ++p;
-        field.append(s, static_cast<size_t>(p - s));
-        bytes += static_cast<size_t>(p - s);
-        pos_ = static_cast<size_t>(p - buf_.get());
-        if (bytes > max_bytes) {
-          return Reject(record, error, "csv.line_too_long",
-                        "record longer than " + std::to_string(max_bytes) + " bytes", true);
-        }
-        if (p == e) continue;
-        c = static_cast<unsigned char>(*p);
+        if (!AppendRun(stops_, field, bytes)) return TooLong(record, error);
+        if (pos_ == end_) continue;
+        c = static_cast<unsigned char>(buf_[pos_]);
         if (c == '"') {
           return Reject(record, error, "csv.bad_quote",
                         "quote inside unquoted field " + std::to_string(nfields), true);

@@ -61,6 +61,11 @@ class CsvReader {
   void SkipRestOfLine();
   // Consumes one line break (LF, CRLF or a lone CR) at the current position.
   void ConsumeLineBreak(int c);
+  // Appends the buffered bytes up to the next byte in `stops` (or the end of
+  // the buffer) to `field`, counting them in `bytes`; false once the record
+  // is longer than max_record_bytes.
+  bool AppendRun(const bool* stops, std::string& field, size_t& bytes);
+  bool TooLong(CsvRecord& record, std::optional<Error>& error);
   bool Reject(CsvRecord& record, std::optional<Error>& error, const char* code,
               const std::string& what, bool skip_line);
 
