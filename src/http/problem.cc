@@ -40,6 +40,7 @@ constexpr ProblemEntry kProblems[] = {
     {"event.", 422, "Event not allowed"},
     {"conflict.", 409, "Conflict"},
     // Server side.
+    {"storage.upload_failed", 507, "Upload could not be stored"},
     {"storage.", 500, "Storage error"},
     {"internal.", 500, "Internal server error"},
 };

@@ -88,6 +88,7 @@ Status RequestContext::Reset(const Request& request) {
   principal = Principal{};
   params_.clear();
   route_pattern_ = {};
+  body_file_.clear();
   path_.clear();
   segments_.clear();
   query_ = {};

@@ -9,6 +9,7 @@
 //    ("/path?query") with request.bad_parameter; the server answers 400.
 //  - request_id() is the client's X-Request-Id when it is 1-64 characters of
 //    [A-Za-z0-9._:-], else a fresh 16-hex-digit id.
+//  - Reset() clears body_file(); the server sets it again for kFile routes.
 //  - The context refers to the Request given to Reset() (it does not copy it);
 //    that request must outlive every use until the next Reset. MakeForTest
 //    owns its request instead.
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +74,12 @@ class RequestContext {
   // Case-insensitive; the first field with that name.
   std::optional<std::string_view> header(std::string_view name) const;
   const std::string& body() const;
+  // For a route with BodyMode::kFile: the temporary file holding the whole
+  // request body (body() is then empty). Empty path otherwise. The server
+  // deletes the file after the handler returns unless the handler moved it.
+  const std::filesystem::path& body_file() const { return body_file_; }
+  // Set by the server after Reset (and by tests of kFile handlers).
+  void SetBodyFile(std::filesystem::path file) { body_file_ = std::move(file); }
   const std::string& remote_address() const { return remote_address_; }
   const std::string& request_id() const { return request_id_; }
   // The pattern of the matched route ("/v1/citizens/{id}"), "" before routing.
@@ -100,6 +108,7 @@ class RequestContext {
   std::vector<std::pair<uint32_t, uint32_t>> segments_;
   std::vector<std::pair<std::string, std::string>> params_;
   std::string_view route_pattern_;  // points into the Router
+  std::filesystem::path body_file_;
 };
 
 }  // namespace dancu::http

@@ -50,11 +50,39 @@ std::vector<std::string_view> SplitPattern(std::string_view pattern) {
   return segments;
 }
 
+// The access policy of router.h, around the handler.
+Handler EnforceAccess(Access access, Handler handler) {
+  switch (access) {
+    case Access::kPublic:
+      return handler;
+    case Access::kAuthenticated:
+      return [h = std::move(handler)](RequestContext& ctx) {
+        if (ctx.principal.kind == Principal::Kind::kAgency) {
+          return ProblemResponse(403, "auth.forbidden",
+                                 "agency keys may call only the verification routes");
+        }
+        return h(ctx);
+      };
+    case Access::kAgency:
+      return [h = std::move(handler)](RequestContext& ctx) {
+        if (ctx.principal.kind == Principal::Kind::kAnonymous) {
+          Response r = ProblemResponse(401, "auth.unauthenticated",
+                                       "this endpoint requires authentication");
+          r.headers.emplace_back("WWW-Authenticate", "Bearer");
+          return r;
+        }
+        return h(ctx);
+      };
+  }
+  return handler;
+}
+
 }  // namespace
 
 void Router::Add(http::verb method, std::string pattern, Handler handler,
-                 Access access) {
+                 Access access, BodyMode body_mode) {
   if (!handler) throw std::invalid_argument("empty handler for " + pattern);
+  handler = EnforceAccess(access, std::move(handler));
   Node* node = root_.get();
   for (std::string_view seg : SplitPattern(pattern)) {
     if (seg.front() == '{') {
@@ -88,7 +116,8 @@ void Router::Add(http::verb method, std::string pattern, Handler handler,
     }
   }
   auto route = std::make_unique<Route>(Route{
-      method, std::move(pattern), std::move(handler), access, routes_.size()});
+      method, std::move(pattern), std::move(handler), access, body_mode,
+      routes_.size()});
   node->routes.push_back(route.get());
   if (!node->allow.empty()) node->allow += ", ";
   node->allow += http::to_string(method);

@@ -31,13 +31,29 @@ namespace dancu::http {
 
 using Handler = std::function<Response(RequestContext&)>;
 
-enum class Access { kPublic, kAuthenticated };
+// Who may call a route. kPublic: anyone. kAuthenticated (the default):
+// register staff, i.e. any principal except an agency; an agency gets 403
+// auth.forbidden. kAgency: any principal, agencies included (verification,
+// match and reconcile routes). Add() wraps the handler to enforce this (401
+// auth.unauthenticated for an anonymous caller on a kAgency route, 403 for
+// an agency on a kAuthenticated one), so the policy holds whoever dispatches;
+// the server also answers 401 before the handler for kAuthenticated routes.
+enum class Access { kPublic, kAuthenticated, kAgency };
+
+// How the server reads a route's request body. kBuffered: into memory, up to
+// the server's body limit (RequestContext::body()). kFile: streamed to a
+// temporary file of any size (up to ServerOptions::upload_limit), after the
+// request has been authenticated; the handler reads
+// RequestContext::body_file() and must move the file to keep it (the server
+// deletes it once the handler returns).
+enum class BodyMode { kBuffered, kFile };
 
 struct Route {
   boost::beast::http::verb method;
   std::string pattern;
   Handler handler;
   Access access;
+  BodyMode body_mode;
   size_t index;  // 0..Router::size()-1 in Add order, for per-route state
 };
 
@@ -54,7 +70,8 @@ class Router {
   Router& operator=(Router&&) noexcept;
 
   void Add(boost::beast::http::verb method, std::string pattern,
-           Handler handler, Access access = Access::kAuthenticated);
+           Handler handler, Access access = Access::kAuthenticated,
+           BodyMode body_mode = BodyMode::kBuffered);
 
   // On a match, fills ctx's path parameters and route pattern. Neither
   // route nor allow set means 404.

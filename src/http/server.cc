@@ -5,10 +5,12 @@
 #include <atomic>
 #include <csignal>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
@@ -26,6 +28,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -194,6 +197,12 @@ class Server::Impl {
   void Stop();
 
   const ServerOptions& options() const { return options_; }
+  // The largest body any route accepts: Beast checks Content-Length against
+  // it while reading headers, before the route is known.
+  uint64_t max_body_limit() const { return max_body_limit_; }
+  bool has_upload_routes() const { return has_upload_routes_; }
+  // A fresh path in the upload directory for one request body.
+  std::filesystem::path NewUploadPath(std::string_view request_id);
   const Router& router() const { return router_; }
   const Authenticator& authenticator() const { return authenticator_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -211,6 +220,9 @@ class Server::Impl {
   void RunLoop();
 
   const ServerOptions options_;
+  uint64_t max_body_limit_ = 0;
+  bool has_upload_routes_ = false;
+  std::atomic<uint64_t> upload_counter_{0};
   const Router& router_;
   const Authenticator& authenticator_;
   Metrics& metrics_;
@@ -267,6 +279,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   Response Handle(const Request& request, RouteStats*& stats);
+  // 401 when `route` needs a principal and the request proves none.
+  std::optional<Response> Authenticate(const Route& route);
+  // Serves one request to a BodyMode::kFile route, whose headers are in
+  // `parser` and already routed into ctx_. Returns whether to keep the
+  // connection.
+  Task<bool> ServeUpload(bhttp::request_parser<bhttp::string_body>& parser,
+                         const Route& route,
+                         std::chrono::steady_clock::time_point start);
   Response SafeHandle(const Request& request, RouteStats*& stats);
   Response HandleReadError(beast::error_code ec);
   Task<bool> Write(const Response& response,
@@ -281,6 +301,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   RequestContext ctx_;
   std::string head_;  // serialized response head, reused
+  std::filesystem::path upload_path_;  // during ServeUpload's handler call
   bool idle_ = true;
 };
 
@@ -303,9 +324,7 @@ Task<void> Session::Loop() {
     // Beast checks Content-Length against the limit while reading the
     // headers, before the path is known: start from the largest limit and
     // apply the path's own limit once the headers are in (below).
-    size_t max_limit = opts.body_limit;
-    for (const auto& [path, limit] : opts.path_body_limits) max_limit = std::max(max_limit, limit);
-    parser.body_limit(max_limit);
+    parser.body_limit(server_.max_body_limit());
     stream_.expires_after(first || buffer_.size() != 0 ? opts.header_timeout
                                                         : opts.idle_timeout);
     auto [ec, n] =
@@ -313,6 +332,14 @@ Task<void> Session::Loop() {
     idle_ = false;
     first = false;
     auto start = std::chrono::steady_clock::now();
+    if (!ec && !parser.is_done() && server_.has_upload_routes()) {
+      const Route* route = nullptr;
+      if (ctx_.Reset(parser.get())) route = server_.router().Match(ctx_).route;
+      if (route != nullptr && route->body_mode == BodyMode::kFile) {
+        if (!co_await ServeUpload(parser, *route, start)) break;
+        continue;
+      }
+    }
     if (!ec && !parser.is_done()) {
       std::string_view target = parser.get().target();
       target = target.substr(0, target.find('?'));
@@ -404,18 +431,109 @@ Response Session::Handle(const Request& request, RouteStats*& stats) {
   RouteMatch match = server_.router().Match(ctx_);
   if (match.route == nullptr) return Router::UnmatchedResponse(match, ctx_);
   stats = &server_.Stats(match.route->index);
+  if (auto denied = Authenticate(*match.route)) return std::move(*denied);
+  ctx_.SetBodyFile(upload_path_);
+  return match.route->handler(ctx_);
+}
+
+std::optional<Response> Session::Authenticate(const Route& route) {
   if (auto p = server_.authenticator().Authenticate(ctx_);
       p && p->kind != Principal::Kind::kAnonymous) {
     ctx_.principal = std::move(*p);
   }
-  if (match.route->access == Access::kAuthenticated &&
+  if (route.access == Access::kAuthenticated &&
       ctx_.principal.kind == Principal::Kind::kAnonymous) {
     Response r = ProblemResponse(401, "auth.unauthenticated",
                                  "this endpoint requires authentication");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  return match.route->handler(ctx_);
+  return std::nullopt;
+}
+
+Task<bool> Session::ServeUpload(
+    bhttp::request_parser<bhttp::string_body>& parser, const Route& route,
+    std::chrono::steady_clock::time_point start) {
+  const ServerOptions& opts = server_.options();
+  RouteStats& stats = server_.Stats(route.index);
+  const bhttp::verb method = parser.get().method();
+  // Answers without reading the body, then closes (the unread body would
+  // otherwise be taken for the next request).
+  auto refuse = [&](Response r) -> Task<bool> {
+    Record(stats, method, r.status, start);
+    co_await Write(r, ctx_.request_id(), 11, /*keep_alive=*/false,
+                   /*head_request=*/false);
+    co_await LingeringClose();
+    co_return false;
+  };
+  // Authenticated before a byte of the body is stored.
+  if (auto denied = Authenticate(route)) co_return co_await refuse(std::move(*denied));
+  if (parser.content_length() && *parser.content_length() > opts.upload_limit) {
+    co_return co_await refuse(ProblemResponse(
+        413, "request.too_large", "request body exceeds the limit for this path"));
+  }
+  std::filesystem::path path = server_.NewUploadPath(ctx_.request_id());
+  bhttp::request_parser<bhttp::file_body> file_parser(std::move(parser));
+  file_parser.body_limit(opts.upload_limit);
+  beast::error_code ec;
+  file_parser.get().body().open(path.c_str(), beast::file_mode::write_new, ec);
+  if (ec) {
+    spdlog::error("request {}: cannot create upload file {}: {}",
+                  ctx_.request_id(), path.string(), ec.message());
+    co_return co_await refuse(
+        ProblemResponse(500, "internal.error", "cannot store the upload"));
+  }
+  // Removes the file however this ends; before any error reply, so a
+  // refused upload leaves nothing behind once the client has its answer.
+  struct RemoveFile {
+    bhttp::request_parser<bhttp::file_body>& parser;
+    const std::filesystem::path& path;
+    void Now() {
+      if (parser.get().body().is_open()) parser.get().body().close();
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+    ~RemoveFile() { Now(); }
+  } remove_file{file_parser, path};
+  auto expect = file_parser.get()[bhttp::field::expect];
+  if (IEquals(std::string_view(expect.data(), expect.size()), "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(opts.request_timeout);
+    auto [wec, wn] = co_await asio::async_write(
+        stream_, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+    if (wec) co_return false;
+  }
+  // request_timeout per read, so only a stalled upload times out.
+  while (!file_parser.is_done()) {
+    stream_.expires_after(opts.request_timeout);
+    auto [rec, rn] = co_await bhttp::async_read_some(stream_, buffer_,
+                                                     file_parser, kUseTuple);
+    if (!rec) continue;
+    remove_file.Now();
+    if (rec.category() == std::system_category() ||
+        rec.category() == std::generic_category()) {
+      // Writing the file failed (disk full, ...): the client is not at fault.
+      spdlog::error("request {}: writing upload {}: {}", ctx_.request_id(),
+                    path.string(), rec.message());
+      co_return co_await refuse(ProblemResponse(
+          507, "storage.upload_failed", "the server could not store the upload"));
+    }
+    Response r = HandleReadError(rec);
+    if (r.status == 0) co_return false;
+    co_return co_await refuse(std::move(r));
+  }
+  file_parser.get().body().close();
+  // The handler sees the headers (body() empty) and body_file().
+  Request request{bhttp::request_header<>(file_parser.get())};
+  upload_path_ = path;
+  RouteStats* stats_ptr = &stats;
+  Response response = SafeHandle(request, stats_ptr);
+  upload_path_.clear();
+  bool keep_alive = request.keep_alive() && !server_.stopping();
+  Record(stats, method, response.status, start);
+  bool ok = co_await Write(response, ctx_.request_id(), request.version(),
+                           keep_alive, /*head_request=*/false);
+  co_return ok && keep_alive;
 }
 
 // The reply for a failed read, or status 0 for "just close".
@@ -493,6 +611,15 @@ Server::Impl::Impl(ServerOptions options, const Router& router,
       control_(asio::make_strand(ioc_)),
       acceptor_(control_),
       drain_timer_(control_) {
+  max_body_limit_ = options_.body_limit;
+  for (const auto& [path, limit] : options_.path_body_limits) {
+    max_body_limit_ = std::max<uint64_t>(max_body_limit_, limit);
+  }
+  for (size_t i = 0; i < router_.size(); ++i) {
+    if (router_.route(i).body_mode == BodyMode::kFile) has_upload_routes_ = true;
+  }
+  // Content-Length of uploads is checked against upload_limit once routed.
+  if (has_upload_routes_) max_body_limit_ = std::max(max_body_limit_, options_.upload_limit);
   for (size_t i = 0; i <= router_.size(); ++i) {
     auto stats = std::make_unique<RouteStats>();
     stats->label = i < router_.size() ? router_.route(i).pattern
@@ -621,6 +748,17 @@ Task<void> Server::Impl::Accept() {
                      }
                    });
   }
+}
+
+std::filesystem::path Server::Impl::NewUploadPath(std::string_view request_id) {
+  std::filesystem::path dir = options_.upload_dir;
+  if (dir.empty()) dir = std::filesystem::temp_directory_path();
+  // The request id may come from the client but is limited to
+  // [A-Za-z0-9._:-]; the counter makes the name unique in this process.
+  std::string name = "dancu-upload-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(upload_counter_.fetch_add(1)) + "-" +
+                     std::string(request_id);
+  return dir / name;
 }
 
 void Server::Impl::Unregister(Session* session) {

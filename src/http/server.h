@@ -3,7 +3,8 @@
 // Layers: Server (accept, sessions, framing, timeouts) -> authentication
 // middleware (the one Authenticator, then Access check) -> Router -> handler.
 // Per connection: keep-alive, requests read with Beast's parser and
-// body_limit; a request over body_limit gets 413 request.too_large, malformed
+// body_limit (or, for BodyMode::kFile routes, authenticated right after the
+// headers and streamed to a file: router.h); a request over body_limit gets 413 request.too_large, malformed
 // HTTP gets 400 request.malformed_http (431 for oversized headers), an invalid
 // request-target 400 request.bad_parameter; after any of these the connection
 // is closed. Timeouts: header_timeout for the first request's headers,
@@ -37,6 +38,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
@@ -57,6 +59,13 @@ struct ServerOptions {
   // Larger limits for exact paths that take bulk bodies (POST
   // /v1/verify/batch): {path, limit}. Checked once the headers are read.
   std::vector<std::pair<std::string, size_t>> path_body_limits;
+  // Routes with BodyMode::kFile stream their body into a new file in
+  // upload_dir (default: the system temp directory; put it on the same file
+  // system as where handlers move uploads) up to upload_limit bytes. Their
+  // body is read with request_timeout per read, not for the whole body, so
+  // a slow but steady upload of any size completes.
+  std::filesystem::path upload_dir;
+  uint64_t upload_limit = uint64_t{1} << 40;
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds idle_timeout{60};

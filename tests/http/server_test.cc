@@ -15,8 +15,11 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "http/json_reader.h"
 #include "support/http_client.h"
+#include "support/temp_dir.h"
 
 namespace dancu::http {
 namespace {
@@ -63,6 +66,20 @@ class ServerTest : public ::testing::Test {
     router_.Add(verb::get, "/text", [](RequestContext&) {
       return TextResponse(200, "text/plain", "hello");
     }, Access::kPublic);
+    // A streamed upload: reports what arrived and where; "?keep=1" moves the
+    // file out of the upload directory, as a real handler would.
+    router_.Add(verb::post, "/upload", [this](RequestContext& ctx) {
+      const auto& file = ctx.body_file();
+      upload_seen_ = file;
+      std::ifstream in(file, std::ios::binary);
+      std::string content((std::istreambuf_iterator<char>(in)), {});
+      if (ctx.query("keep")) std::filesystem::rename(file, kept_.path() / "kept");
+      return JsonResponse(200, boost::json::object{
+                                   {"size", content.size()},
+                                   {"buffered", ctx.body().size()},
+                                   {"head", content.substr(0, 8)},
+                                   {"principal", ctx.principal.id}});
+    }, Access::kAuthenticated, BodyMode::kFile);
     router_.Add(verb::get, "/slow", [this](RequestContext&) {
       entered_.set_value();
       release_.wait();
@@ -112,7 +129,15 @@ class ServerTest : public ::testing::Test {
   uint16_t port_ = 0;
   std::promise<void> entered_;
   std::latch release_{1};
+  dancu::testing::TempDir uploads_, kept_;
+  std::filesystem::path upload_seen_;
 };
+
+// Files left in a directory.
+size_t FileCount(const std::filesystem::path& dir) {
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                           std::filesystem::directory_iterator()));
+}
 
 TEST_F(ServerTest, ServesPublicRouteWithStandardHeaders) {
   Start();
@@ -212,6 +237,91 @@ TEST_F(ServerTest, OversizeBodyIs413AndCloses) {
       verb::post, "/echo",
       R"({"name":")" + std::string(1024 - 11, 'y') + R"("})");
   EXPECT_EQ(at_limit.status, 200u);
+}
+
+TEST_F(ServerTest, FileBodyRouteStreamsPastTheBodyLimitAndCleansUp) {
+  ServerOptions options;
+  options.body_limit = 1024;
+  options.upload_dir = uploads_.path();
+  Start(options);
+  auto c = Client();
+  std::string body = "id,name\n" + std::string(3 << 20, 'x');
+  HttpResult r = c.Request(verb::post, "/upload", body,
+                           {{"Authorization", std::string("Bearer ") + kToken}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto json = boost::json::parse(r.body);
+  EXPECT_EQ(json.at("size").as_int64(), static_cast<int64_t>(body.size()));
+  EXPECT_EQ(json.at("buffered").as_int64(), 0);
+  EXPECT_EQ(json.at("head").as_string(), "id,name\n");
+  EXPECT_EQ(json.at("principal").as_string(), "admin");
+  EXPECT_EQ(upload_seen_.parent_path(), uploads_.path());
+  EXPECT_EQ(FileCount(uploads_.path()), 0u) << "the server removes the upload";
+  // The connection stays usable, and a buffered route keeps its own limit.
+  EXPECT_TRUE(c.connected());
+  EXPECT_EQ(c.Request(verb::get, "/ping").status, 200u);
+  EXPECT_EQ(c.Request(verb::post, "/echo", std::string(4096, 'x')).status, 413u);
+}
+
+TEST_F(ServerTest, FileBodyRouteKeepsAFileTheHandlerMoved) {
+  ServerOptions options;
+  options.upload_dir = uploads_.path();
+  Start(options);
+  auto c = Client();
+  HttpResult r = c.Request(verb::post, "/upload?keep=1", "a;b\n1;2\n",
+                           {{"Authorization", std::string("Bearer ") + kToken}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  std::ifstream in(kept_.path() / "kept");
+  std::string kept((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(kept, "a;b\n1;2\n");
+}
+
+TEST_F(ServerTest, FileBodyRouteAuthenticatesBeforeStoringAnything) {
+  ServerOptions options;
+  options.upload_dir = uploads_.path();
+  Start(options);
+  auto c = Client();
+  HttpResult r = c.Request(verb::post, "/upload", std::string(1 << 20, 'x'));
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(Code(r), "auth.unauthenticated");
+  EXPECT_EQ(r.headers["connection"], "close");
+  EXPECT_EQ(upload_seen_, std::filesystem::path());
+  EXPECT_EQ(FileCount(uploads_.path()), 0u);
+}
+
+TEST_F(ServerTest, FileBodyRouteRejectsBodiesOverTheUploadLimit) {
+  ServerOptions options;
+  options.upload_dir = uploads_.path();
+  options.upload_limit = 4096;
+  Start(options);
+  auto c = Client();
+  HttpResult declared = c.Request(verb::post, "/upload", std::string(8192, 'x'),
+                                  {{"Authorization", std::string("Bearer ") + kToken}});
+  EXPECT_EQ(declared.status, 413u);
+  EXPECT_EQ(Code(declared), "request.too_large");
+  // Chunked: the limit is enforced as the body arrives.
+  std::string chunked =
+      "POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+      std::string(kToken) + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) chunked += "800\r\n" + std::string(2048, 'y') + "\r\n";
+  chunked += "0\r\n\r\n";
+  std::string reply = Raw(chunked);
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 413 ")) << reply.substr(0, 200);
+  EXPECT_EQ(upload_seen_, std::filesystem::path());
+  EXPECT_EQ(FileCount(uploads_.path()), 0u);
+}
+
+TEST_F(ServerTest, FileBodyRouteTakesChunkedBodies) {
+  ServerOptions options;
+  options.upload_dir = uploads_.path();
+  Start(options);
+  std::string chunked =
+      "POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
+      std::string(kToken) + "\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+  std::string reply = Raw(chunked);
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200 OK\r\n")) << reply;
+  EXPECT_NE(reply.find(R"("size":11)"), std::string::npos) << reply;
+  EXPECT_EQ(FileCount(uploads_.path()), 0u);
 }
 
 TEST_F(ServerTest, MalformedHttpIs400AndCloses) {
