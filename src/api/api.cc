@@ -9,6 +9,8 @@ void AddRoutes(http::Router& router, ApiDeps deps) {
   AddEventRoutes(router, deps);
   AddFeedRoutes(router, deps);
   if (deps.verifier != nullptr && deps.verification_log != nullptr) AddVerifyRoutes(router, deps);
+  if (deps.verifier != nullptr) AddMatchRoutes(router, deps);
+  if (deps.reconcile_jobs != nullptr) AddReconcileRoutes(router, deps);
 }
 
 }  // namespace dancu::api

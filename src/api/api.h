@@ -17,6 +17,7 @@
 namespace dancu::verify {
 class Verifier;
 class VerificationLog;
+class ReconcileJobs;
 }  // namespace dancu::verify
 
 namespace dancu::api {
@@ -28,6 +29,8 @@ struct ApiDeps {
   // Verification (issue 3); when null, the /v1/verify routes are not added.
   verify::Verifier* verifier = nullptr;
   verify::VerificationLog* verification_log = nullptr;
+  // Bulk reconciliation jobs; when null, the /v1/reconcile routes are not added.
+  verify::ReconcileJobs* reconcile_jobs = nullptr;
 };
 
 // The largest POST /v1/verify/batch body (10,000 queries of a few hundred
@@ -44,5 +47,7 @@ void AddHouseholdRoutes(http::Router& router, ApiDeps deps);
 void AddEventRoutes(http::Router& router, ApiDeps deps);
 void AddFeedRoutes(http::Router& router, ApiDeps deps);
 void AddVerifyRoutes(http::Router& router, ApiDeps deps);
+void AddReconcileRoutes(http::Router& router, ApiDeps deps);
+void AddMatchRoutes(http::Router& router, ApiDeps deps);  // POST /v1/match (needs verifier)
 
 }  // namespace dancu::api

@@ -9,7 +9,8 @@
 // input order, where a query that fails validation gets
 // {"status":"ERROR","error":{"code","field","detail"}} and the others are
 // still answered. Every answered query is recorded in the VerificationLog
-// (agency, time, fields, outcome) and counted in /metrics.
+// (agency, time, fields, outcome) and counted in /metrics. Agencies (API
+// keys) may call the two verify routes; the statistics are for staff.
 #include <array>
 #include <mutex>
 #include <unordered_map>
@@ -206,7 +207,7 @@ void AddVerifyRoutes(http::Router& router, ApiDeps deps) {
     auto q = ParseQuery(*json, clock, "");
     if (!q) return http::ProblemResponse(q.error());
     return http::JsonResponse(200, ResultJson(service->Run(ctx, *q)));
-  });
+  }, http::Access::kAgency);
 
   // POST /v1/verify/batch
   router.Add(verb::post, "/v1/verify/batch", [service, &clock](http::RequestContext& ctx) {
@@ -278,7 +279,7 @@ void AddVerifyRoutes(http::Router& router, ApiDeps deps) {
     boost::json::object o;
     o["results"] = std::move(results);
     return http::JsonResponse(200, o);
-  });
+  }, http::Access::kAgency);
 
   // GET /v1/stats/verification
   router.Add(verb::get, "/v1/stats/verification", [deps](http::RequestContext&) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dancu::app {
 
@@ -44,5 +45,40 @@ struct EventsOptions {
   bool follow = false;
 };
 int Events(const EventsOptions& o);
+
+// dancu agencies add|list|disable (agencies.cc).
+struct AgenciesOptions {
+  std::string action;  // "add", "list" or "disable"
+  std::string data_dir;
+  std::string name;  // add, disable
+};
+int Agencies(const AgenciesOptions& o);
+
+struct ReconcileOptions {
+  std::string data_dir;
+  std::string input;
+  std::string out;
+  std::string map;      // "input_col=field,..."
+  std::string summary;  // default: OUT + ".summary.json"
+  int threads = 0;      // workers; 0 = one per core
+  std::optional<double> threshold, review_threshold;  // linkage (MatchOptions)
+  bool no_linkage = false;                            // verification only
+};
+int Reconcile(const ReconcileOptions& o);
+
+// dancu dedupe FILE / dancu link LEFT RIGHT (dedupe.cc, link.cc): record
+// linkage of CSV files with linkage/linker.h. Exit 2 for a bad --fields or a
+// column the file lacks; 1 when rows were rejected (the pairs of the other
+// rows are still written).
+struct LinkageOptions {
+  std::vector<std::string> files;  // one for dedupe, two for link
+  std::string fields;              // "col:type,..."
+  std::string id_column;           // empty: the line number
+  std::optional<double> threshold, review;
+  std::string out;  // empty = stdout
+};
+int RunLinkage(const LinkageOptions& o);
+int Dedupe(const LinkageOptions& o);
+int Link(const LinkageOptions& o);
 
 }  // namespace dancu::app

@@ -1,6 +1,8 @@
 // dancu serve: every module in one process.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
@@ -11,8 +13,12 @@
 #include "http/authenticator.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "verify/agency_keys.h"
+#include "verify/index_snapshot.h"
+#include "verify/reconcile_jobs.h"
 #include "verify/verification_log.h"
 #include "verify/verifier.h"
+#include "verify/verify_db.h"
 
 namespace dancu::app {
 
@@ -42,24 +48,69 @@ int Serve(const ServeOptions& o) {
   if (admin_token.empty()) {
     spdlog::warn("DANCU_ADMIN_TOKEN is not set: only /healthz will answer");
   }
-  http::AdminTokenAuthenticator auth(admin_token);
   Metrics metrics;
 
-  // The verification index: built from the register now, then kept live by
-  // following the change feed until the server stops.
-  auto verifier = verify::Verifier::Create(*reg->registry);
+  // verify.db: agencies' API keys and the verification record, apart from
+  // the register so that verification never takes the register's write lock.
+  auto verify_db = verify::OpenVerifyDb(o.data_dir);
+  if (!verify_db) {
+    std::fprintf(stderr, "dancu: %s\n", verify_db.error().message.c_str());
+    return 1;
+  }
+  auto agency_keys = verify::AgencyKeys::Open(**verify_db, reg->clock);
+  if (!agency_keys) {
+    std::fprintf(stderr, "dancu: %s\n", agency_keys.error().message.c_str());
+    return 1;
+  }
+  // The admin token, then agency API keys ("Bearer dancu_ak_...").
+  http::ChainAuthenticator auth;
+  auth.Add(std::make_unique<http::AdminTokenAuthenticator>(admin_token));
+  auth.Add(std::make_unique<http::ApiKeyAuthenticator>(
+      std::string(verify::kAgencyKeyPrefix),
+      [keys = agency_keys->get()](std::string_view key) -> std::optional<http::Principal> {
+        auto name = keys->Authenticate(key);
+        if (!name) return std::nullopt;
+        return http::Principal{http::Principal::Kind::kAgency, std::move(*name)};
+      }));
+
+  // The verification index: loaded from DIR/verify-index.snap (or built from
+  // the register), then kept live by following the change feed until the
+  // server stops; the snapshot is rewritten at shutdown.
+  auto index_start = std::chrono::steady_clock::now();
+  auto verifier = verify::Verifier::Create(
+      *reg->registry, verify::VerifierOptions{.snapshot = verify::IndexSnapshotPath(o.data_dir)});
   if (!verifier) {
     std::fprintf(stderr, "dancu: building the verification index: %s\n",
                  verifier.error().message.c_str());
     return 1;
   }
+  double index_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
   (*verifier)->Start();
-  verify::VerificationLog verification_log(reg->clock);
+  auto verification_log = verify::VerificationLog::Open(**verify_db, reg->clock);
+  if (!verification_log) {
+    std::fprintf(stderr, "dancu: %s\n", verification_log.error().message.c_str());
+    return 1;
+  }
   server_options.path_body_limits.emplace_back("/v1/verify/batch", api::kVerifyBatchBodyLimit);
 
+  // Bulk reconciliation jobs in DIR/reconcile; uploads land beside them, on
+  // the same file system, so accepting one is a rename.
+  const std::filesystem::path reconcile_dir = std::filesystem::path(o.data_dir) / "reconcile";
+  auto reconcile_jobs =
+      verify::ReconcileJobs::Open(reconcile_dir, **verifier, reg->clock, reg->random);
+  if (!reconcile_jobs) {
+    std::fprintf(stderr, "dancu: %s\n", reconcile_jobs.error().message.c_str());
+    return 1;
+  }
+  server_options.upload_dir = reconcile_dir / "uploads";
+  std::error_code upload_dir_error;
+  std::filesystem::create_directories(server_options.upload_dir, upload_dir_error);
+
   http::Router router;
-  api::AddRoutes(router, api::ApiDeps{*reg->registry, metrics, reg->clock, verifier->get(),
-                                      &verification_log});
+  api::ApiDeps deps{*reg->registry, metrics, reg->clock, verifier->get(), verification_log->get()};
+  deps.reconcile_jobs = reconcile_jobs->get();
+  api::AddRoutes(router, deps);
 
   http::Server server(server_options, router, auth, metrics);
   auto port = server.Listen();
@@ -70,13 +121,17 @@ int Serve(const ServeOptions& o) {
   auto count = reg->registry->CountCitizens();
   std::printf("dancu: register %s (%lld citizens)\n", reg->db->Describe().c_str(),
               static_cast<long long>(count.value_or(0)));
-  std::printf("dancu: verification index %zu citizens, %zu bytes\n", (*verifier)->size(),
-              (*verifier)->MemoryBytes());
+  std::printf("dancu: verification index %zu citizens, %zu bytes, %s in %.1f s\n",
+              (*verifier)->size(), (*verifier)->MemoryBytes(),
+              (*verifier)->loaded_from_snapshot() ? "loaded from snapshot" : "built from register",
+              index_seconds);
   // Tests and scripts read this line to learn the port (--listen HOST:0).
   std::printf("dancu: listening on http://%s:%u\n", server_options.host.c_str(), *port);
   std::fflush(stdout);
   server.Run();
-  (*verifier)->Stop();
+  (*reconcile_jobs)->Stop();    // a running job is queued again at the next start
+  (*verification_log)->Stop();  // commits the queued records
+  (*verifier)->Stop();           // writes the index snapshot
   std::printf("dancu: stopped\n");
   return 0;
 }

@@ -33,6 +33,7 @@ CsvReader::CsvReader(std::istream& in, CsvOptions options)
 
 bool CsvReader::Fill() {
   if (eof_) return false;
+  consumed_before_buffer_ += static_cast<int64_t>(end_);
   in_.read(buf_.get(), static_cast<std::streamsize>(kBufferBytes));
   pos_ = 0;
   end_ = static_cast<size_t>(in_.gcount());

@@ -47,6 +47,8 @@ class CsvReader {
   // Reads the next record. Returns false at end of input. On a bad record,
   // returns true and sets `error` (the record's fields are then unusable).
   bool Next(CsvRecord& record, std::optional<Error>& error);
+  // Input bytes consumed so far (records returned, and what was skipped).
+  int64_t offset() const { return consumed_before_buffer_ + static_cast<int64_t>(pos_); }
 
  private:
   // Refills the buffer; false at end of input.
@@ -77,6 +79,7 @@ class CsvReader {
   size_t pos_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
+  int64_t consumed_before_buffer_ = 0;  // input bytes before buf_[0]
   // Bytes that end an unquoted run: the separator, '"', CR, LF.
   bool stops_[256] = {};
 };

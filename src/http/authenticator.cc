@@ -52,6 +52,16 @@ std::optional<Principal> AdminTokenAuthenticator::Authenticate(
   return Principal{Principal::Kind::kAdmin, "admin"};
 }
 
+ApiKeyAuthenticator::ApiKeyAuthenticator(std::string prefix, Lookup lookup)
+    : prefix_(std::move(prefix)), lookup_(std::move(lookup)) {}
+
+std::optional<Principal> ApiKeyAuthenticator::Authenticate(
+    const RequestContext& ctx) const {
+  auto presented = BearerToken(ctx);
+  if (!presented || !presented->starts_with(prefix_)) return std::nullopt;
+  return lookup_(*presented);
+}
+
 ChainAuthenticator::ChainAuthenticator(
     std::vector<std::unique_ptr<Authenticator>> members)
     : members_(std::move(members)) {}

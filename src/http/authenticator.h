@@ -11,12 +11,13 @@
 // Access::kAuthenticated and no principal get 401 auth.unauthenticated with
 // "WWW-Authenticate: Bearer". To support more credential kinds (agency keys,
 // officer sessions, citizen tokens), add Authenticators and combine them with
-// ChainAuthenticator.
+// ChainAuthenticator (serve chains the admin token and agency API keys).
 //
 // Thread safety: Authenticate is const and called concurrently from every io
 // thread; implementations must be thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,25 @@ class AdminTokenAuthenticator final : public Authenticator {
 
  private:
   std::string token_;
+};
+
+// "Authorization: Bearer <key>" where the key starts with `prefix` (agency
+// API keys: "dancu_ak_..."). The key is handed to `lookup`, supplied by the
+// composition root, which hashes it and finds its owner (verify/agency_keys.h),
+// so http depends on no key store. A bearer token without the prefix is not
+// this authenticator's: nullopt, and a chain asks the next member. The same
+// header as the admin token keeps clients simple; the prefix tells them apart.
+// `lookup` must be thread-safe.
+class ApiKeyAuthenticator final : public Authenticator {
+ public:
+  using Lookup = std::function<std::optional<Principal>(std::string_view key)>;
+  ApiKeyAuthenticator(std::string prefix, Lookup lookup);
+  std::optional<Principal> Authenticate(
+      const RequestContext& ctx) const override;
+
+ private:
+  std::string prefix_;
+  Lookup lookup_;
 };
 
 // Asks each authenticator in order; the first principal wins. An empty chain

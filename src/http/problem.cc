@@ -36,6 +36,11 @@ constexpr ProblemEntry kProblems[] = {
     // Verification.
     {"verify.batch_too_large", 413, "Too many queries in one batch"},
     {"verify.", 400, "Invalid verification request"},
+    // Bulk reconciliation: a file or map that cannot be used, unknown jobs.
+    {"reconcile.", 400, "Invalid reconciliation input"},
+    {"reconcile.not_found", 404, "Reconciliation job not found"},
+    {"reconcile.not_ready", 409, "Reconciliation report not ready"},
+    {"io.", 500, "Storage error"},
     // Life-event rule violations (e.g. event.deceased).
     {"event.", 422, "Event not allowed"},
     {"conflict.", 409, "Conflict"},

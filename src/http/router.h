@@ -37,7 +37,8 @@ using Handler = std::function<Response(RequestContext&)>;
 // match and reconcile routes). Add() wraps the handler to enforce this (401
 // auth.unauthenticated for an anonymous caller on a kAgency route, 403 for
 // an agency on a kAuthenticated one), so the policy holds whoever dispatches;
-// the server also answers 401 before the handler for kAuthenticated routes.
+// the server also answers 401 before the handler (and before storing any
+// upload) for every non-public route.
 enum class Access { kPublic, kAuthenticated, kAgency };
 
 // How the server reads a route's request body. kBuffered: into memory, up to

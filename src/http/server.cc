@@ -455,7 +455,7 @@ std::optional<Response> Session::Authenticate(const Route& route) {
       p && p->kind != Principal::Kind::kAnonymous) {
     ctx_.principal = std::move(*p);
   }
-  if (route.access == Access::kAuthenticated &&
+  if (route.access != Access::kPublic &&
       ctx_.principal.kind == Principal::Kind::kAnonymous) {
     Response r = ProblemResponse(401, "auth.unauthenticated",
                                  "this endpoint requires authentication");

@@ -1,5 +1,7 @@
 #include "verify/matching.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -37,30 +39,8 @@ FieldResult ResultOf(NameLevel l) {
   return FieldResult::kMismatch;
 }
 
-int EditDistance(std::string_view a, std::string_view b, int limit) {
-  if (a.size() < b.size()) std::swap(a, b);
-  if (static_cast<int>(a.size() - b.size()) > limit) return limit + 1;
-  // Two rows of the classic dynamic programme; names are short (<= 400 bytes).
-  thread_local std::vector<int> prev, cur;
-  prev.resize(b.size() + 1);
-  cur.resize(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    int row_min = cur[0];
-    for (size_t j = 1; j <= b.size(); ++j) {
-      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      row_min = std::min(row_min, cur[j]);
-    }
-    if (row_min > limit) return limit + 1;  // every later row is at least this
-    std::swap(prev, cur);
-  }
-  return std::min(prev[b.size()], limit + 1);
-}
-
-std::string SortedTokens(std::string_view folded) {
-  std::vector<std::string_view> tokens;
+void SortedTokensTo(std::string_view folded, std::string& out) {
+  boost::container::small_vector<std::string_view, 8> tokens;  // no allocation for names
   size_t start = 0;
   while (start <= folded.size()) {
     size_t end = folded.find(' ', start);
@@ -69,12 +49,16 @@ std::string SortedTokens(std::string_view folded) {
     start = end + 1;
   }
   std::sort(tokens.begin(), tokens.end());
-  std::string out;
-  out.reserve(folded.size());
+  out.clear();
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (i > 0) out += ' ';
     out += tokens[i];
   }
+}
+
+std::string SortedTokens(std::string_view folded) {
+  std::string out;
+  SortedTokensTo(folded, out);
   return out;
 }
 

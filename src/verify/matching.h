@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/partial_date.h"
+#include "linkage/comparators.h"
 
 namespace dancu::verify {
 
@@ -21,13 +22,15 @@ std::string_view ToString(NameLevel l);  // "exact", "same_after_folding", ...
 FieldResult ResultOf(NameLevel l);       // exact/folding = match; reordered/typo = partial
 
 // Levenshtein distance between byte strings (folded names are ASCII once
-// diacritics are removed, so bytes are letters). Stops early and returns
-// limit + 1 once the distance is known to exceed `limit`.
-int EditDistance(std::string_view a, std::string_view b, int limit);
+// diacritics are removed, so bytes are letters), shared with record linkage
+// (linkage/comparators.h): returns limit + 1 once it exceeds `limit`.
+using linkage::EditDistance;
 
 // The folded tokens sorted and joined by single spaces: equal for names
 // written in another order ("an nguyen van" / "nguyen van an").
 std::string SortedTokens(std::string_view folded);
+// The same into `out` (replaced), reusing its capacity: the hot path's form.
+void SortedTokensTo(std::string_view folded, std::string& out);
 
 // 0-100, like Aadhaar's partial-match value: 100 for exact, 95 after folding,
 // 90 reordered; otherwise 100 * (1 - distance / longer length), kept below 90

@@ -9,15 +9,20 @@
 //    the sorted folded tokens and the folded street; packed date of birth;
 //    the old CMND as an integer; commune code, sex, deceased flag and the
 //    folded name's length packed into one word.
-//  - slots_: an open-addressing table (linear probing, load <= 0.75, power of
-//    two) of uint32 entry positions keyed by id; 4 bytes per slot, 5.3-10.7
-//    bytes per citizen depending on where the size falls between two powers.
+//  - slots_: an open-addressing table (linear probing, load <= 0.75) of
+//    uint32 entry positions keyed by id, sized to the citizens rather than
+//    to a power of two (a key's home slot is the high half of hash * size):
+//    4 bytes per slot, 5.3 bytes per citizen after a build or a snapshot
+//    load; births grow it by a quarter when it is full.
 //  - old_slots_: the same for old_id (only citizens that have one), with
 //    duplicate keys allowed (a CMND number recorded on two people).
-//  - names_: an arena of folded names (about 15 bytes per citizen for
-//    Vietnamese names), the only text kept: edit distance needs the letters.
-//    Replacing a name appends; the dead bytes go at the next rebuild.
-//  So about 40 + 8 + 15 ≈ 63 bytes per citizen, plus the old_id table.
+//  - names_: an arena of folded names, the only text kept (edit distance
+//    needs the letters). A build (ShrinkToFit) stores each distinct name
+//    once, since full names repeat a lot; replacing a name appends, and the
+//    dead bytes go at the next build.
+//  Measured at 10 M generated citizens (docs/benchmarks.md): 40 (entries)
+//  + 5.3 (id table) + 3.3 (old-id table: 62% hold an old CMND) + 2.7
+//  (names) = 51.4 bytes per citizen; the limit is 64.
 //  A 32-bit fingerprint makes a false "equal" for one given pair 1 in 4e9.
 //
 // Thread safety: none. Verifier guards it with a shared_mutex (many readers,
@@ -25,10 +30,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
 #include "registry/citizen.h"
 
 namespace dancu::verify {
@@ -48,6 +56,12 @@ struct Entry {
   uint32_t name_length : 10 = 0;  // folded name bytes (<= 100 code points)
 };
 static_assert(sizeof(Entry) == 40);
+
+// Asks for transparent huge pages over [p, p + bytes), a buffer about to be
+// filled: loading 10 M entries then takes a few hundred page faults instead
+// of a hundred thousand. Only a hint (the kernel may refuse); call it on
+// reserved, untouched memory.
+void AdviseHugePages(const void* p, size_t bytes);
 
 // The low 32 bits of FoldedKeyHash: the fingerprint stored in an Entry.
 uint32_t Fingerprint(std::string_view text);
@@ -71,11 +85,18 @@ class VerificationIndex {
     return std::string_view(names_).substr(e.name_offset, e.name_length);
   }
 
+  // The raw parts, for snapshots (index_snapshot.h); valid until the next
+  // Upsert.
+  std::span<const Entry> entries() const { return entries_; }
+  std::string_view names() const { return names_; }
+  // An index made of raw parts (a loaded snapshot): rebuilds the id and
+  // old-id tables. Error snapshot.invalid when a name lies outside `names`
+  // or an id appears twice.
+  static Result<std::unique_ptr<VerificationIndex>> FromParts(std::vector<Entry> entries,
+                                                              std::string names);
+
   // Releases spare capacity (after a bulk build).
-  void ShrinkToFit() {
-    entries_.shrink_to_fit();
-    names_.shrink_to_fit();
-  }
+  void ShrinkToFit();
 
   size_t size() const { return entries_.size(); }
   // Bytes held by the index (capacity, not just size).

@@ -1,9 +1,13 @@
 #include "verify/verifier.h"
 
+#include <cstring>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <spdlog/spdlog.h>
 
+#include "verify/blocking_index.h"
+#include "verify/index_snapshot.h"
 #include "verify/verification_index.h"
 
 namespace dancu::verify {
@@ -91,15 +95,155 @@ std::vector<CitizenId> Subjects(const registry::FeedEvent& event) {
 
 }  // namespace
 
-Verifier::Verifier(const registry::Registry& registry)
-    : registry_(registry), index_(std::make_unique<VerificationIndex>()) {}
+Verifier::Verifier(const registry::Registry& registry, VerifierOptions options)
+    : registry_(registry),
+      index_(std::make_unique<VerificationIndex>()),
+      blocking_(std::make_unique<BlockingIndex>()),
+      options_(std::move(options)) {}
 
 Verifier::~Verifier() { Stop(); }
 
-Result<std::unique_ptr<Verifier>> Verifier::Create(const registry::Registry& registry) {
-  std::unique_ptr<Verifier> v(new Verifier(registry));
+Result<std::unique_ptr<Verifier>> Verifier::Create(const registry::Registry& registry,
+                                                   VerifierOptions options) {
+  std::unique_ptr<Verifier> v(new Verifier(registry, std::move(options)));
+  if (!v->options_.snapshot.empty()) {
+    auto s = v->LoadSnapshot();
+    if (s) {
+      v->loaded_from_snapshot_ = true;
+      return v;
+    }
+    if (s.error().code == "snapshot.missing") {
+      spdlog::info("verify: no index snapshot yet, building the index from the register");
+    } else {
+      spdlog::warn("verify: not using the index snapshot, rebuilding: {} ({})",
+                   s.error().message, s.error().code);
+    }
+  }
   if (auto s = v->Rebuild(); !s) return std::unexpected(s.error());
   return v;
+}
+
+Status Verifier::LoadSnapshot() {
+  auto start = std::chrono::steady_clock::now();
+  auto seconds = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  auto snap = LoadIndexSnapshot(options_.snapshot);
+  if (!snap) return std::unexpected(snap.error());
+  spdlog::info("verify: index snapshot read ({} citizens, feed seq {}, {} bytes) in {:.1f} s",
+               snap->index->size(), snap->meta.seq, snap->file_bytes, seconds());
+  const SnapshotMeta& meta = snap->meta;
+  auto last = registry_.LastSeq();
+  if (!last) return std::unexpected(last.error());
+  if (meta.seq <= 0 || meta.seq > *last) {
+    return Fail("snapshot.stale", "the snapshot reflects feed seq " + std::to_string(meta.seq) +
+                                      ", the register ends at " + std::to_string(*last));
+  }
+  // The same seq in a replaced register (deleted and generated again) is
+  // another event: its commit time differs to the microsecond.
+  auto page = registry_.Feed(meta.seq - 1, 1);
+  if (!page) return std::unexpected(page.error());
+  if (page->events.empty() || page->events[0].seq != meta.seq ||
+      page->events[0].at != meta.event_at) {
+    return Fail("snapshot.stale", "the snapshot was taken of another register (the event at seq " +
+                                      std::to_string(meta.seq) + " differs)");
+  }
+  InstallIndex(std::move(snap->index), meta.seq);
+  snapshot_seq_ = meta.seq;
+  // An "import" event after the snapshot rebuilds here (ApplyEvent).
+  if (auto s = CatchUp(); !s) return s;
+  spdlog::info("verify: caught up to feed seq {} at {:.1f} s", applied_seq(), seconds());
+  // Citizens are never deleted and each has one entry: a different count
+  // means the snapshot and the register disagree somewhere.
+  auto count = registry_.CountCitizens();
+  if (!count) return std::unexpected(count.error());
+  if (static_cast<int64_t>(size()) != *count) {
+    return Fail("snapshot.stale", "after catching up the index holds " + std::to_string(size()) +
+                                      " citizens, the register " + std::to_string(*count));
+  }
+  spdlog::info("verify: index loaded from the snapshot in {:.1f} s", seconds());
+  return {};
+}
+
+void Verifier::InstallIndex(std::unique_ptr<VerificationIndex> index, int64_t seq) {
+  // Derived structures are built before taking the lock and swapped in with
+  // the index, so Verify and Match never see the two out of step.
+  auto blocking = std::make_unique<BlockingIndex>(*index);
+  {
+    std::unique_lock lock(index_mu_);
+    index_ = std::move(index);
+    blocking_ = std::move(blocking);
+    ++index_generation_;
+  }
+  if (seq > applied_seq()) SetApplied(seq);
+}
+
+Status Verifier::SaveSnapshot() {
+  if (options_.snapshot.empty()) return Fail("snapshot.io", "no snapshot path configured");
+  std::lock_guard guard(snapshot_mu_);
+  // The index reflects at least every event <= seq (SetApplied follows the
+  // change); replaying a few events again after a load is harmless.
+  int64_t seq = applied_seq();
+  if (seq <= 0) return {};  // an empty feed: nothing worth saving
+  auto page = registry_.Feed(seq - 1, 1);
+  if (!page) return std::unexpected(page.error());
+  if (page->events.empty() || page->events[0].seq != seq) {
+    return Fail("snapshot.io", "the feed has no event at seq " + std::to_string(seq));
+  }
+  SnapshotMeta meta{seq, page->events[0].at};
+  auto start = std::chrono::steady_clock::now();
+  // The live index in 4 MiB pieces, each under the shared lock for a few
+  // milliseconds, so the follower is never held up for the whole write
+  // (index_snapshot.h explains why pieces of different moments are fine).
+  SnapshotSource source;
+  uint64_t generation = 0;
+  {
+    std::shared_lock lock(index_mu_);
+    source.count = index_->size();
+    generation = index_generation_;
+  }
+  auto replaced = [] {
+    return Fail("snapshot.io", "the index was rebuilt while its snapshot was written");
+  };
+  source.read_entries = [&](size_t first, std::span<Entry> out) -> Status {
+    std::shared_lock lock(index_mu_);
+    if (index_generation_ != generation) return replaced();
+    std::memcpy(out.data(), index_->entries().data() + first, out.size_bytes());
+    return {};
+  };
+  source.names_size = [&]() -> Result<size_t> {
+    std::shared_lock lock(index_mu_);
+    if (index_generation_ != generation) return replaced();
+    return index_->names().size();
+  };
+  source.read_names = [&](size_t first, std::span<char> out) -> Status {
+    std::shared_lock lock(index_mu_);
+    if (index_generation_ != generation) return replaced();
+    std::memcpy(out.data(), index_->names().data() + first, out.size());
+    return {};
+  };
+  auto pending = PendingSnapshot::Write(options_.snapshot, source, meta);
+  if (!pending) return std::unexpected(pending.error());
+  if (auto s = pending->Commit(); !s) return s;
+  snapshot_seq_ = seq;
+  spdlog::info("verify: index snapshot written (feed seq {}, {} bytes) in {:.1f} s", seq,
+               pending->bytes(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return {};
+}
+
+void Verifier::MaybeSaveSnapshot() {
+  if (options_.snapshot.empty()) return;
+  bool due = snapshot_due_.exchange(false) ||
+             applied_seq() - snapshot_seq_.load() >= options_.snapshot_every_events;
+  if (!due) return;
+  if (auto s = SaveSnapshot(); !s) {
+    // Not again until another snapshot_every_events events: a full disk
+    // must not turn into a 500 MB write every 100 ms.
+    snapshot_seq_ = applied_seq();
+    spdlog::warn("verify: writing the index snapshot failed: {} ({})", s.error().message,
+                 s.error().code);
+  }
 }
 
 Status Verifier::Rebuild() {
@@ -116,11 +260,8 @@ Status Verifier::Rebuild() {
   });
   if (!s) return s;
   index->ShrinkToFit();
-  {
-    std::unique_lock lock(index_mu_);
-    index_ = std::move(index);
-  }
-  if (*seq > applied_seq()) SetApplied(*seq);
+  InstallIndex(std::move(index), *seq);
+  snapshot_due_ = true;
   return {};
 }
 
@@ -133,7 +274,13 @@ Status Verifier::ApplyEvent(const registry::FeedEvent& event) {
       return std::unexpected(c.error());
     }
     std::unique_lock lock(index_mu_);
+    // The blocking keys of the old entry go before it changes.
+    if (const Entry* old = index_->Find(id.number())) {
+      blocking_->Remove(*index_, static_cast<uint32_t>(old - index_->entries().data()));
+    }
     index_->Upsert(*c);
+    const Entry* now = index_->Find(id.number());
+    blocking_->Add(*index_, static_cast<uint32_t>(now - index_->entries().data()));
   }
   return {};
 }
@@ -174,6 +321,13 @@ void Verifier::Start() {
 void Verifier::Stop() {
   stop_ = true;
   if (follower_.joinable()) follower_.join();
+  // Clean shutdown: the next start loads this and has nothing to catch up.
+  if (!options_.snapshot.empty() && applied_seq() > 0 && applied_seq() != snapshot_seq_.load()) {
+    if (auto s = SaveSnapshot(); !s) {
+      spdlog::warn("verify: writing the index snapshot at shutdown failed: {} ({})",
+                   s.error().message, s.error().code);
+    }
+  }
 }
 
 void Verifier::Run() {
@@ -185,6 +339,7 @@ void Verifier::Run() {
       std::this_thread::sleep_for(kPoll);
       continue;
     }
+    MaybeSaveSnapshot();
     // Wakes on a commit by this process; the timeout also catches writes by
     // other processes (CLI events) and lets Stop() end the loop promptly.
     registry_.WaitForFeed(applied_seq(), kPoll);

@@ -323,6 +323,24 @@ TEST(CsvWriterTest, RoundTripsThroughTheReader) {
   EXPECT_EQ(ParseCsvText(text), rows);
 }
 
+TEST(CsvReaderTest, OffsetCountsConsumedBytesAcrossRefills) {
+  // Records longer than the reader's 256 KiB buffer force refills.
+  const std::string big(300 * 1024, 'x');
+  const std::string text = "\xEF\xBB\xBF" "a,b\r\n" + big + ",1\n\n\"q\"\"\",2\n";
+  std::istringstream in(text);
+  CsvReader reader(in);
+  CsvRecord record;
+  std::optional<Error> error;
+  EXPECT_EQ(reader.offset(), 0);
+  ASSERT_TRUE(reader.Next(record, error));
+  EXPECT_EQ(reader.offset(), 3 + 5);  // BOM and "a,b\r\n"
+  ASSERT_TRUE(reader.Next(record, error));
+  EXPECT_EQ(reader.offset(), static_cast<int64_t>(8 + big.size() + 3));
+  ASSERT_TRUE(reader.Next(record, error));
+  EXPECT_FALSE(reader.Next(record, error));
+  EXPECT_EQ(reader.offset(), static_cast<int64_t>(text.size()));
+}
+
 TEST(ParseCsvTextTest, IncludesHeader) {
   const auto rows = ParseCsvText("code,name\n01,Hà Nội\n");
   ASSERT_EQ(rows.size(), 2u);

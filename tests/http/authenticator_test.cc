@@ -81,5 +81,38 @@ TEST(ChainAuthenticatorTest, FirstMatchWins) {
   EXPECT_FALSE(chain.Authenticate(WithAuthorization("Bearer nope")).has_value());
 }
 
+TEST(ApiKeyAuthenticatorTest, HandsKeysWithThePrefixToTheLookup) {
+  std::vector<std::string> asked;
+  ApiKeyAuthenticator auth("dancu_ak_", [&asked](std::string_view key) -> std::optional<Principal> {
+    asked.emplace_back(key);
+    if (key == "dancu_ak_good") return Principal{Principal::Kind::kAgency, "bhxh"};
+    return std::nullopt;
+  });
+  auto p = auth.Authenticate(WithAuthorization("Bearer dancu_ak_good"));
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->kind, Principal::Kind::kAgency);
+  EXPECT_EQ(p->id, "bhxh");
+  EXPECT_FALSE(auth.Authenticate(WithAuthorization("Bearer dancu_ak_bad")).has_value());
+  // Not this authenticator's: the lookup is not even asked.
+  EXPECT_FALSE(auth.Authenticate(WithAuthorization("Bearer admin-token")).has_value());
+  EXPECT_FALSE(auth.Authenticate(WithAuthorization("Basic dancu_ak_good")).has_value());
+  EXPECT_FALSE(auth.Authenticate(WithAuthorization(std::nullopt)).has_value());
+  EXPECT_EQ(asked, (std::vector<std::string>{"dancu_ak_good", "dancu_ak_bad"}));
+}
+
+TEST(ApiKeyAuthenticatorTest, ChainedAfterTheAdminToken) {
+  ChainAuthenticator chain;
+  chain.Add(std::make_unique<AdminTokenAuthenticator>("admin-token"));
+  chain.Add(std::make_unique<ApiKeyAuthenticator>(
+      "dancu_ak_", [](std::string_view key) -> std::optional<Principal> {
+        if (key == "dancu_ak_k") return Principal{Principal::Kind::kAgency, "vcb"};
+        return std::nullopt;
+      }));
+  EXPECT_EQ(chain.Authenticate(WithAuthorization("Bearer admin-token"))->kind,
+            Principal::Kind::kAdmin);
+  EXPECT_EQ(chain.Authenticate(WithAuthorization("Bearer dancu_ak_k"))->id, "vcb");
+  EXPECT_FALSE(chain.Authenticate(WithAuthorization("Bearer dancu_ak_x")).has_value());
+}
+
 }  // namespace
 }  // namespace dancu::http

@@ -132,5 +132,45 @@ TEST(RouterAddTest, RejectsBadTables) {
   EXPECT_EQ(r.size(), 2u);
 }
 
+TEST(RouterAccessTest, AgenciesReachOnlyAgencyRoutes) {
+  Router router;
+  router.Add(verb::get, "/staff", Named("staff"));
+  router.Add(verb::post, "/verify", Named("verify"), Access::kAgency);
+  router.Add(verb::get, "/open", Named("open"), Access::kPublic);
+  auto call = [&router](verb method, std::string target, Principal::Kind kind) {
+    auto ctx = RequestContext::MakeForTest(Request{method, target, 11});
+    ctx.principal = Principal{kind, "someone"};
+    return router.Dispatch(ctx);
+  };
+  using K = Principal::Kind;
+  struct Case {
+    verb method;
+    std::string target;
+    K kind;
+    unsigned status;
+  } cases[] = {
+      {verb::get, "/staff", K::kAdmin, 200},
+      {verb::get, "/staff", K::kAgency, 403},
+      // Anonymous callers of kAuthenticated routes are the server's to
+      // refuse (401 before the handler); Dispatch leaves them through.
+      {verb::get, "/staff", K::kAnonymous, 200},
+      {verb::post, "/verify", K::kAdmin, 200},
+      {verb::post, "/verify", K::kAgency, 200},
+      {verb::post, "/verify", K::kAnonymous, 401},
+      {verb::get, "/open", K::kAgency, 200},
+      {verb::get, "/open", K::kAnonymous, 200},
+  };
+  for (const Case& c : cases) {
+    Response r = call(c.method, c.target, c.kind);
+    EXPECT_EQ(r.status, c.status) << c.target << " " << static_cast<int>(c.kind);
+    if (c.status == 403) {
+      EXPECT_NE(r.body.find("auth.forbidden"), std::string::npos);
+    }
+    if (c.status == 401) {
+      EXPECT_NE(r.body.find("auth.unauthenticated"), std::string::npos);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dancu::http

@@ -69,8 +69,8 @@ TEST(VerificationIndexTest, OldIdDeletionKeepsProbeChains) {
   }
 }
 
-// Bytes per citizen at 1 M (the issue measures at 10 M, where the slot table
-// is relatively smaller: 40 + 6.7 + names). Printed for the record.
+// Bytes per citizen at 1 M (the issue measures at 10 M: bench/verify_startup.sh;
+// here 40 + 5.3 for the id table + the six distinct names). Printed for the record.
 TEST(VerificationIndexTest, BytesPerCitizen) {
   constexpr size_t kN = 1'000'000;
   const char* names[] = {"Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường",

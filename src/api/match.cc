@@ -1,0 +1,113 @@
+// POST /v1/match: record linkage against the register for a person whose id
+// is missing or wrong (verify/verifier.h Verifier::Match).
+//
+// Body: {"full_name","date_of_birth","sex"?,"permanent_address"?:
+// {"commune_code"?,"address"?},"limit"?} with full_name and date_of_birth
+// required (every blocking key needs the birth date or year), values
+// validated like /v1/verify (name.*, date.*, admin.*, request.*), limit
+// 1..kMatchMaxLimit (default 5). Answer: {"candidates":[{"id","score",
+// "weight","needs_review"}]}, best first; candidates below the review
+// threshold are not returned. Like verification, an answer holds only ids
+// and scores, never register values.
+#include <cmath>
+
+#include "api/api.h"
+#include "api/request_fields.h"
+#include "http/response.h"
+#include "verify/verifier.h"
+
+namespace dancu::api {
+namespace {
+
+using boost::beast::http::verb;
+
+constexpr int64_t kMatchMaxLimit = 50;
+
+Result<std::pair<verify::MatchQuery, size_t>> ParseMatch(const boost::json::object& o,
+                                                         const Clock& clock) {
+  http::JsonFields f(o, "");
+  verify::MatchQuery q;
+  auto name = NameField(f, "full_name");
+  if (!name) return std::unexpected(name.error());
+  q.full_name = std::move(*name);
+  auto dob = DateField(f, "date_of_birth", clock);
+  if (!dob) return std::unexpected(dob.error());
+  q.date_of_birth = *dob;
+  auto sex = f.OptionalString("sex");
+  if (!sex) return std::unexpected(sex.error());
+  if (*sex) {
+    if (**sex == "male") {
+      q.sex = Sex::kMale;
+    } else if (**sex == "female") {
+      q.sex = Sex::kFemale;
+    } else {
+      return Fail("request.bad_parameter", "sex is \"male\" or \"female\"", "sex");
+    }
+  }
+  auto address = f.OptionalObject("permanent_address");
+  if (!address) return std::unexpected(address.error());
+  if (*address != nullptr) {
+    http::JsonFields a(**address, "permanent_address.");
+    auto commune = a.OptionalString("commune_code");
+    if (!commune) return std::unexpected(commune.error());
+    auto street = a.OptionalString("address");
+    if (!street) return std::unexpected(street.error());
+    if (auto s = a.Finish(); !s) return std::unexpected(s.error());
+    if (*commune) {
+      auto c = AdminUnits::Get().RequireCommune(**commune);
+      if (!c) return WithField(c.error(), a.FieldName("commune_code"));
+    }
+    if (!*commune && !*street) {
+      return Fail("request.missing_field", "permanent_address needs commune_code or address",
+                  "permanent_address");
+    }
+    q.commune_code = *commune;
+    q.address = *street;
+  }
+  auto limit = f.OptionalInt("limit");
+  if (!limit) return std::unexpected(limit.error());
+  size_t n = 5;
+  if (*limit) {
+    if (**limit < 1 || **limit > kMatchMaxLimit) {
+      return Fail("request.bad_parameter",
+                  "limit is between 1 and " + std::to_string(kMatchMaxLimit), "limit");
+    }
+    n = static_cast<size_t>(**limit);
+  }
+  if (auto s = f.Finish(); !s) return std::unexpected(s.error());
+  return std::pair{std::move(q), n};
+}
+
+}  // namespace
+
+void AddMatchRoutes(http::Router& router, ApiDeps deps) {
+  verify::Verifier* verifier = deps.verifier;
+  const Clock& clock = deps.clock;
+
+  // POST /v1/match
+  router.Add(
+      verb::post, "/v1/match",
+      [verifier, &clock](http::RequestContext& ctx) {
+        auto json = http::ParseJsonObject(ctx.body());
+        if (!json) return http::ProblemResponse(json.error());
+        auto parsed = ParseMatch(*json, clock);
+        if (!parsed) return http::ProblemResponse(parsed.error());
+        verify::MatchOptions options;
+        options.limit = parsed->second;
+        boost::json::array candidates;
+        for (const verify::MatchCandidate& c : verifier->Match(parsed->first, options)) {
+          boost::json::object o;
+          o["id"] = c.id.ToString();
+          o["score"] = c.score;
+          o["weight"] = std::round(c.weight * 100) / 100;
+          o["needs_review"] = c.needs_review;
+          candidates.push_back(std::move(o));
+        }
+        boost::json::object body;
+        body["candidates"] = std::move(candidates);
+        return http::JsonResponse(200, body);
+      },
+      http::Access::kAgency);
+}
+
+}  // namespace dancu::api

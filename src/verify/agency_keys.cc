@@ -1,0 +1,225 @@
+#include "verify/agency_keys.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <cstring>
+#include <unordered_map>
+
+namespace dancu::verify {
+namespace {
+
+using Digest = std::array<unsigned char, 32>;
+
+constexpr int64_t kRefreshUs = 1'000'000;  // one second
+constexpr size_t kRandomBytes = 32;
+
+Digest Sha256(std::string_view data) {
+  // Fetched once: an implicit fetch per call (EVP_sha256 with EVP_Digest)
+  // would search OpenSSL's provider store on every request.
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) std::abort();  // OpenSSL without SHA-256: a broken install
+  Digest out{};
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1 || len != 32) {
+    std::abort();
+  }
+  return out;
+}
+
+std::string Hex(const Digest& d) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s(d.size() * 2, '0');
+  for (size_t i = 0; i < d.size(); ++i) {
+    s[2 * i] = kDigits[d[i] >> 4];
+    s[2 * i + 1] = kDigits[d[i] & 15];
+  }
+  return s;
+}
+
+std::optional<Digest> FromHex(std::string_view s) {
+  Digest d{};
+  if (s.size() != 64) return std::nullopt;
+  size_t bin_len = 0;
+  if (sodium_hex2bin(d.data(), d.size(), s.data(), s.size(), nullptr, &bin_len, nullptr) != 0 ||
+      bin_len != d.size()) {
+    return std::nullopt;
+  }
+  return d;
+}
+
+uint64_t Bucket(const Digest& d) {
+  uint64_t b;
+  std::memcpy(&b, d.data(), sizeof b);
+  return b;
+}
+
+Status CheckName(std::string_view name) {
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  bool ok = !name.empty() && name.size() <= 64 && alnum(name.front());
+  for (char c : name) ok = ok && (alnum(c) || c == '.' || c == '_' || c == '-');
+  if (!ok) {
+    return Fail("agency.bad_name",
+                "an agency name is 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter "
+                "or digit",
+                "name");
+  }
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "admin") return Fail("agency.bad_name", "\"admin\" is reserved", "name");
+  return {};
+}
+
+}  // namespace
+
+struct AgencyKeys::Table {
+  struct Item {
+    Digest hash;
+    std::string name;
+  };
+  std::unordered_map<uint64_t, std::vector<Item>> by_bucket;
+};
+
+std::string HashAgencyKey(std::string_view key) { return Hex(Sha256(key)); }
+
+AgencyKeys::AgencyKeys(std::unique_ptr<storage::Connection> conn, const Clock& clock)
+    : clock_(clock), conn_(std::move(conn)), table_(std::make_shared<Table>()) {}
+
+AgencyKeys::~AgencyKeys() = default;
+
+Result<std::unique_ptr<AgencyKeys>> AgencyKeys::Open(storage::Database& db, const Clock& clock) {
+  auto conn = db.Connect();
+  if (!conn) return std::unexpected(conn.error());
+  std::unique_ptr<AgencyKeys> keys(new AgencyKeys(std::move(*conn), clock));
+  if (auto s = keys->Reload(); !s) return std::unexpected(s.error());
+  return keys;
+}
+
+Status AgencyKeys::Reload() const {
+  std::lock_guard lock(conn_mu_);
+  return ReloadLocked();
+}
+
+Status AgencyKeys::ReloadLocked() const {
+  loaded_at_us_ = clock_.Now().time_since_epoch().count();
+  auto table = std::make_shared<Table>();
+  auto& q = conn_->Cached("SELECT name, key_hash FROM agencies WHERE disabled = 0");
+  for (;;) {
+    auto row = q.Step();
+    if (!row) {
+      q.Reset();
+      return std::unexpected(row.error());
+    }
+    if (!*row) break;
+    auto hash = FromHex(q.Text(1));
+    if (!hash) std::abort();  // written by Add: the table is corrupt
+    table->by_bucket[Bucket(*hash)].push_back({*hash, std::string(q.Text(0))});
+  }
+  q.Reset();
+  std::unique_lock lock(table_mu_);
+  table_ = std::move(table);
+  return {};
+}
+
+Result<std::string> AgencyKeys::Add(std::string_view name, Random& random) {
+  if (auto s = CheckName(name); !s) return std::unexpected(s.error());
+  unsigned char bytes[kRandomBytes];
+  for (size_t i = 0; i < kRandomBytes; i += 8) {
+    uint64_t r = random.Next();
+    std::memcpy(bytes + i, &r, 8);
+  }
+  char b64[sodium_base64_ENCODED_LEN(kRandomBytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(b64, sizeof b64, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(bytes, sizeof bytes);
+  std::string key = std::string(kAgencyKeyPrefix) + b64;
+  {
+    std::lock_guard lock(conn_mu_);
+    auto& ins = conn_->Cached(
+        "INSERT INTO agencies (name, key_hash, created_at, disabled) VALUES (?, ?, ?, 0)");
+    std::string hash = HashAgencyKey(key);
+    std::string at = FormatTimestamp(clock_.Now());
+    ins.BindText(1, name);
+    ins.BindText(2, hash);
+    ins.BindText(3, at);
+    auto s = ins.Run();
+    ins.Reset();
+    if (!s) {
+      if (s.error().code == "storage.constraint") {
+        return Fail("agency.exists", "an agency named \"" + std::string(name) + "\" exists",
+                    "name");
+      }
+      return std::unexpected(s.error());
+    }
+  }
+  if (auto s = Reload(); !s) return std::unexpected(s.error());
+  return key;
+}
+
+Result<std::vector<Agency>> AgencyKeys::List() const {
+  std::lock_guard lock(conn_mu_);
+  auto& q = conn_->Cached("SELECT id, name, created_at, disabled FROM agencies ORDER BY name");
+  std::vector<Agency> out;
+  for (;;) {
+    auto row = q.Step();
+    if (!row) {
+      q.Reset();
+      return std::unexpected(row.error());
+    }
+    if (!*row) break;
+    out.push_back(Agency{q.Int(0), std::string(q.Text(1)), std::string(q.Text(2)), q.Int(3) != 0});
+  }
+  q.Reset();
+  return out;
+}
+
+Status AgencyKeys::Disable(std::string_view name) {
+  {
+    std::lock_guard lock(conn_mu_);
+    auto& q = conn_->Cached("UPDATE agencies SET disabled = 1 WHERE name = ? RETURNING id");
+    q.BindText(1, name);
+    auto row = q.Step();
+    bool found = row && *row;
+    if (found) row = q.Step();  // run the statement to completion
+    q.Reset();
+    if (!row) return std::unexpected(row.error());
+    if (!found) {
+      return Fail("agency.not_found", "no agency named \"" + std::string(name) + "\"", "name");
+    }
+  }
+  return Reload();
+}
+
+std::optional<std::string> AgencyKeys::Authenticate(std::string_view key) const {
+  if (!key.starts_with(kAgencyKeyPrefix)) return std::nullopt;
+  int64_t now = clock_.Now().time_since_epoch().count();
+  if (now - loaded_at_us_.load(std::memory_order_relaxed) >= kRefreshUs) {
+    // One request reloads; the others go on with the current copy meanwhile
+    // (for the length of one small SELECT) instead of queueing behind it.
+    std::unique_lock lock(conn_mu_, std::try_to_lock);
+    if (lock.owns_lock() && now - loaded_at_us_.load(std::memory_order_relaxed) >= kRefreshUs) {
+      if (auto s = ReloadLocked(); !s) {
+        spdlog::warn("agencies: reloading keys failed, using the previous copy: {} ({})",
+                     s.error().message, s.error().code);
+      }
+    }
+  }
+  Digest hash = Sha256(key);
+  std::shared_ptr<const Table> table;
+  {
+    std::shared_lock lock(table_mu_);
+    table = table_;
+  }
+  auto it = table->by_bucket.find(Bucket(hash));
+  if (it == table->by_bucket.end()) return std::nullopt;
+  for (const auto& item : it->second) {
+    if (CRYPTO_memcmp(item.hash.data(), hash.data(), hash.size()) == 0) return item.name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace dancu::verify

@@ -1,0 +1,207 @@
+#include "verify/blocking_index.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "core/admin_units.h"
+#include "linkage/key_hash.h"
+#include "verify/verification_index.h"
+
+namespace dancu::verify {
+namespace {
+
+// Folded names: tokens split on spaces; sorted and joined into a stack
+// buffer (no allocation per entry or query).
+constexpr size_t kMaxTokens = 8;
+constexpr size_t kMaxSorted = 128;
+
+size_t SplitTokens(std::string_view s, std::string_view* out) {
+  size_t n = 0, start = 0;
+  while (start <= s.size() && n < kMaxTokens) {
+    size_t end = s.find(' ', start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start) out[n++] = s.substr(start, end - start);
+    start = end + 1;
+  }
+  return n;
+}
+
+std::string_view SortedJoin(const std::string_view* tokens, size_t n, char* buf) {
+  std::string_view t[kMaxTokens];
+  std::copy(tokens, tokens + n, t);
+  for (size_t i = 1; i < n; ++i) {
+    for (size_t j = i; j > 0 && t[j] < t[j - 1]; --j) std::swap(t[j], t[j - 1]);
+  }
+  size_t len = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (len + t[i].size() + 1 > kMaxSorted) break;
+    if (i > 0) buf[len++] = ' ';
+    std::memcpy(buf + len, t[i].data(), t[i].size());
+    len += t[i].size();
+  }
+  return std::string_view(buf, len);
+}
+
+}  // namespace
+
+int BlockingIndex::ProvinceOfCommune(uint32_t commune) {
+  static const std::vector<uint8_t> table = [] {
+    std::vector<uint8_t> t(100000, 0);
+    for (const Commune& c : AdminUnits::Get().communes()) {
+      uint32_t code = 0, province = 0;
+      std::from_chars(c.code.data(), c.code.data() + c.code.size(), code);
+      std::from_chars(c.province_code.data(), c.province_code.data() + c.province_code.size(),
+                      province);
+      if (code < t.size()) t[code] = static_cast<uint8_t>(province);
+    }
+    return t;
+  }();
+  return commune < table.size() ? table[commune] : 0;
+}
+
+uint64_t BlockingIndex::NameYearProvinceKey(std::string_view sorted_tokens, int year,
+                                            int province) {
+  uint64_t h = linkage::HashBytes(sorted_tokens);
+  return linkage::HashWith(h, static_cast<uint64_t>(year) * 1000 + static_cast<uint64_t>(province));
+}
+
+uint64_t BlockingIndex::TokenDobKey(Kind kind, std::string_view token, int32_t packed_dob) {
+  uint64_t h = linkage::HashBytes(token, linkage::kKeySeed + static_cast<uint64_t>(kind));
+  return linkage::HashWith(h, static_cast<uint64_t>(static_cast<uint32_t>(packed_dob)));
+}
+
+std::array<uint64_t, BlockingIndex::kKinds> BlockingIndex::KeysOf(const VerificationIndex& index,
+                                                                  const Entry& e) {
+  std::string_view tokens[kMaxTokens];
+  size_t n = SplitTokens(index.FoldedName(e), tokens);
+  char buf[kMaxSorted];
+  std::string_view sorted = SortedJoin(tokens, n, buf);
+  std::string_view family = n > 0 ? tokens[0] : std::string_view();
+  std::string_view given = n > 0 ? tokens[n - 1] : std::string_view();
+  return {NameYearProvinceKey(sorted, e.date_of_birth / 10000, ProvinceOfCommune(e.commune)),
+          FamilyDobKey(family, e.date_of_birth, e.female != 0),
+          TokenDobKey(Kind::kGivenDob, given, e.date_of_birth)};
+}
+
+BlockingIndex::BlockingIndex(const VerificationIndex& index) {
+  const size_t n = index.size();
+  for (Table& t : tables_) {
+    t.heads.assign(std::max<size_t>(16, n * 5 / 4 + 1), Head{});  // no Grow during the build
+    t.next.assign(n, kNone);
+  }
+  // Head slots are cache misses in tables of the register's size: the keys
+  // of a batch of entries are computed and their slots prefetched before
+  // the inserts touch them.
+  constexpr size_t kBatch = 32;
+  std::array<std::array<uint64_t, kKinds>, kBatch> keys;
+  auto entries = index.entries();
+  for (size_t base = 0; base < n; base += kBatch) {
+    const size_t m = std::min(kBatch, n - base);
+    for (size_t i = 0; i < m; ++i) {
+      keys[i] = KeysOf(index, entries[base + i]);
+      for (size_t k = 0; k < kKinds; ++k) {
+        const Table& t = tables_[k];
+        __builtin_prefetch(&t.heads[Slot(Key32(keys[i][k]), t.heads.size())]);
+      }
+    }
+    for (size_t i = 0; i < m; ++i) {
+      for (size_t k = 0; k < kKinds; ++k) {
+        Insert(tables_[k], keys[i][k], static_cast<uint32_t>(base + i));
+      }
+    }
+  }
+}
+
+BlockingIndex::Head* BlockingIndex::FindHead(Table& t, uint32_t key32, bool insert) {
+  if (insert && (t.used + 1) * 5 > t.heads.size() * 4) Grow(t);
+  const size_t size = t.heads.size();
+  if (size == 0) return nullptr;  // only when not inserting: Grow made room
+  for (size_t s = Slot(key32, size);; s = s + 1 == size ? 0 : s + 1) {
+    Head& h = t.heads[s];
+    if (h.first == kEmpty) {
+      if (!insert) return nullptr;
+      h.key = key32;
+      h.first = kNone;
+      ++t.used;
+      return &h;
+    }
+    if (h.key == key32) return &h;
+  }
+}
+
+const BlockingIndex::Head* BlockingIndex::FindHead(const Table& t, uint32_t key32) {
+  const size_t size = t.heads.size();
+  if (size == 0) return nullptr;
+  for (size_t s = Slot(key32, size);; s = s + 1 == size ? 0 : s + 1) {
+    const Head& h = t.heads[s];
+    if (h.first == kEmpty) return nullptr;
+    if (h.key == key32) return &h;
+  }
+}
+
+void BlockingIndex::Grow(Table& t) {
+  std::vector<Head> old = std::move(t.heads);
+  t.heads.assign(std::max<size_t>(16, old.size() * 3 / 2), Head{});
+  t.used = 0;
+  const size_t size = t.heads.size();
+  for (const Head& h : old) {
+    if (h.first == kEmpty || h.first == kNone) continue;  // emptied chains go
+    size_t s = Slot(h.key, size);
+    while (t.heads[s].first != kEmpty) s = s + 1 == size ? 0 : s + 1;
+    t.heads[s] = h;
+    ++t.used;
+  }
+}
+
+void BlockingIndex::Insert(Table& t, uint64_t key, uint32_t pos) {
+  if (t.next.size() <= pos) t.next.resize(std::max<size_t>(pos + 1, t.next.size() * 3 / 2), kNone);
+  Head* h = FindHead(t, Key32(key), true);
+  t.next[pos] = h->first;
+  h->first = pos;
+}
+
+void BlockingIndex::Add(const VerificationIndex& index, uint32_t pos) {
+  auto keys = KeysOf(index, index.entries()[pos]);
+  for (size_t k = 0; k < kKinds; ++k) Insert(tables_[k], keys[k], pos);
+}
+
+void BlockingIndex::Remove(const VerificationIndex& index, uint32_t pos) {
+  auto keys = KeysOf(index, index.entries()[pos]);
+  for (size_t k = 0; k < kKinds; ++k) {
+    Table& t = tables_[k];
+    Head* h = FindHead(t, Key32(keys[k]), false);
+    if (h == nullptr || pos >= t.next.size()) continue;
+    uint32_t* link = &h->first;
+    while (*link != kNone && *link != pos) link = &t.next[*link];
+    if (*link == pos) {
+      *link = t.next[pos];
+      t.next[pos] = kNone;
+    }
+  }
+}
+
+bool BlockingIndex::Collect(Kind kind, uint64_t key, size_t cap, std::vector<uint32_t>& out) const {
+  const Table& t = tables_[static_cast<size_t>(kind)];
+  const Head* h = FindHead(t, Key32(key));
+  if (h == nullptr) return true;
+  size_t start = out.size();
+  for (uint32_t p = h->first; p != kNone; p = t.next[p]) {
+    if (out.size() - start == cap) {
+      out.resize(start);
+      return false;
+    }
+    out.push_back(p);
+  }
+  return true;
+}
+
+size_t BlockingIndex::MemoryBytes() const {
+  size_t bytes = sizeof(*this);
+  for (const Table& t : tables_) {
+    bytes += t.heads.capacity() * sizeof(Head) + t.next.capacity() * sizeof(uint32_t);
+  }
+  return bytes;
+}
+
+}  // namespace dancu::verify

@@ -1,0 +1,284 @@
+#include "verify/index_snapshot.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <span>
+#include <vector>
+
+namespace dancu::verify {
+namespace {
+
+constexpr char kMagic[8] = {'D', 'A', 'N', 'C', 'U', 'V', 'I', 'X'};
+constexpr uint32_t kVersion = 1;
+constexpr size_t kChunk = 4 << 20;  // bytes per read/write call
+
+struct Header {
+  char magic[8];
+  uint32_t version;
+  uint32_t entry_size;
+  int64_t seq;
+  uint64_t count;
+  uint64_t names_bytes;
+  char event_at[40];
+  unsigned char sha256[32];
+  char reserved[256 - 8 - 4 - 4 - 8 - 8 - 8 - 40 - 32];
+};
+static_assert(sizeof(Header) == 256);
+
+Error IoError(const std::string& what, const std::filesystem::path& path) {
+  return Error{"snapshot.io", what + " " + path.string() + ": " + std::strerror(errno), ""};
+}
+
+std::unexpected<Error> Invalid(const std::filesystem::path& path, const std::string& why) {
+  return Fail("snapshot.invalid", path.string() + ": " + why);
+}
+
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) std::abort();
+  }
+  ~Sha256() { EVP_MD_CTX_free(ctx_); }
+  void Update(const void* data, size_t n) {
+    if (EVP_DigestUpdate(ctx_, data, n) != 1) std::abort();
+  }
+  void Final(unsigned char out[32]) {
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_, out, &len) != 1 || len != 32) std::abort();
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+// The digest covers the data, then the header with its digest field zeroed.
+void HashHeader(Sha256& sha, Header h) {
+  std::memset(h.sha256, 0, sizeof h.sha256);
+  sha.Update(&h, sizeof h);
+}
+
+bool WriteAll(int fd, const void* data, size_t n, Sha256* sha) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    size_t part = std::min(n, kChunk);
+    if (sha != nullptr) sha->Update(p, part);
+    size_t done = 0;
+    while (done < part) {
+      ssize_t w = ::write(fd, p + done, part - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return false;
+      done += static_cast<size_t>(w);
+    }
+    p += part;
+    n -= part;
+  }
+  return true;
+}
+
+// Reads exactly n bytes; false on a short file or an error (errno 0 for EOF).
+bool ReadAll(int fd, void* data, size_t n, Sha256* sha) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    size_t part = std::min(n, kChunk);
+    size_t done = 0;
+    while (done < part) {
+      ssize_t r = ::read(fd, p + done, part - done);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        if (r == 0) errno = 0;
+        return false;
+      }
+      done += static_cast<size_t>(r);
+    }
+    if (sha != nullptr) sha->Update(p, part);
+    p += part;
+    n -= part;
+  }
+  return true;
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<LoadedSnapshot> LoadIndexSnapshot(const std::filesystem::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return Fail("snapshot.missing", "no snapshot at " + path.string());
+    return std::unexpected(IoError("opening", path));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return std::unexpected(IoError("reading", path));
+  uint64_t file_bytes = static_cast<uint64_t>(st.st_size);
+
+  Header h{};
+  if (file_bytes < sizeof h) return Invalid(path, "shorter than its header");
+  if (!ReadAll(fd.get(), &h, sizeof h, nullptr)) return std::unexpected(IoError("reading", path));
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
+    return Invalid(path, "not a dancu index snapshot");
+  if (h.version != kVersion) {
+    return Invalid(path, "version " + std::to_string(h.version) + ", this dancu reads " +
+                             std::to_string(kVersion));
+  }
+  if (h.entry_size != sizeof(Entry)) {
+    return Invalid(path, "entries of " + std::to_string(h.entry_size) + " bytes, expected " +
+                             std::to_string(sizeof(Entry)));
+  }
+  if (h.event_at[sizeof h.event_at - 1] != '\0') return Invalid(path, "damaged header");
+  // Lengths from the header are checked against the file before anything is
+  // allocated, so a damaged count cannot ask for terabytes.
+  if (h.count > UINT32_MAX || h.names_bytes > (uint64_t{1} << 40) ||
+      file_bytes != sizeof h + h.count * sizeof(Entry) + h.names_bytes) {
+    return Invalid(path, "its length does not match its header (truncated?)");
+  }
+
+  Sha256 sha;
+  std::vector<Entry> entries;
+  entries.reserve(h.count);
+  AdviseHugePages(entries.data(), h.count * sizeof(Entry));
+  entries.resize(h.count);
+  std::string names;
+  names.reserve(h.names_bytes);
+  AdviseHugePages(names.data(), h.names_bytes);
+  names.resize(h.names_bytes);
+  if (!ReadAll(fd.get(), entries.data(), entries.size() * sizeof(Entry), &sha) ||
+      !ReadAll(fd.get(), names.data(), names.size(), &sha)) {
+    if (errno == 0) return Invalid(path, "truncated");
+    return std::unexpected(IoError("reading", path));
+  }
+  HashHeader(sha, h);
+  unsigned char digest[32];
+  sha.Final(digest);
+  if (std::memcmp(digest, h.sha256, sizeof digest) != 0) {
+    return Invalid(path, "checksum mismatch (damaged file)");
+  }
+
+  auto index = VerificationIndex::FromParts(std::move(entries), std::move(names));
+  if (!index) return Invalid(path, index.error().message);
+  LoadedSnapshot out;
+  out.index = std::move(*index);
+  out.meta.seq = h.seq;
+  out.meta.event_at = h.event_at;
+  out.file_bytes = file_bytes;
+  return out;
+}
+
+Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path,
+                                               const SnapshotSource& source,
+                                               const SnapshotMeta& meta) {
+  if (meta.event_at.size() >= sizeof(Header::event_at)) {
+    return Fail("snapshot.invalid", "event time too long for a snapshot header: " + meta.event_at);
+  }
+  // Per process: `serve` and `dancu reconcile` may write the same snapshot
+  // at once; each renames its own complete file, the last one wins.
+  std::filesystem::path tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected(IoError("creating", tmp));
+  PendingSnapshot pending(path, tmp, fd);  // removes tmp on every early return
+
+  Header h{};
+  std::memcpy(h.magic, kMagic, sizeof kMagic);
+  h.version = kVersion;
+  h.entry_size = sizeof(Entry);
+  h.seq = meta.seq;
+  h.count = source.count;
+  std::memcpy(h.event_at, meta.event_at.data(), meta.event_at.size());
+
+  Sha256 sha;
+  // The header goes last (at offset 0) once the digest is known. Pieces
+  // are copied into `buffer` by the source (under its lock), then hashed
+  // and written without it.
+  if (::lseek(fd, sizeof h, SEEK_SET) != static_cast<off_t>(sizeof h)) {
+    return std::unexpected(IoError("writing", tmp));
+  }
+  constexpr size_t kPieceEntries = kChunk / sizeof(Entry);
+  std::vector<Entry> entries(std::min<size_t>(kPieceEntries, source.count));
+  for (size_t first = 0; first < source.count; first += kPieceEntries) {
+    std::span<Entry> piece(entries.data(), std::min(kPieceEntries, source.count - first));
+    if (auto s = source.read_entries(first, piece); !s) return std::unexpected(s.error());
+    if (!WriteAll(fd, piece.data(), piece.size_bytes(), &sha)) {
+      return std::unexpected(IoError("writing", tmp));
+    }
+  }
+  entries = {};
+  // After the entries: every name offset they hold is below this size (the
+  // arena only grows while an index lives).
+  auto names_size = source.names_size();
+  if (!names_size) return std::unexpected(names_size.error());
+  h.names_bytes = *names_size;
+  std::string names(std::min<size_t>(kChunk, *names_size), '\0');
+  for (size_t first = 0; first < *names_size; first += kChunk) {
+    std::span<char> piece(names.data(), std::min(kChunk, *names_size - first));
+    if (auto s = source.read_names(first, piece); !s) return std::unexpected(s.error());
+    if (!WriteAll(fd, piece.data(), piece.size(), &sha)) {
+      return std::unexpected(IoError("writing", tmp));
+    }
+  }
+  HashHeader(sha, h);
+  sha.Final(h.sha256);
+  if (::lseek(fd, 0, SEEK_SET) != 0 || !WriteAll(fd, &h, sizeof h, nullptr)) {
+    return std::unexpected(IoError("writing", tmp));
+  }
+  pending.bytes_ = sizeof h + source.count * sizeof(Entry) + *names_size;
+  return pending;
+}
+
+Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path,
+                                               const VerificationIndex& index,
+                                               const SnapshotMeta& meta) {
+  SnapshotSource source;
+  source.count = index.size();
+  source.read_entries = [&index](size_t first, std::span<Entry> out) -> Status {
+    std::memcpy(out.data(), index.entries().data() + first, out.size_bytes());
+    return {};
+  };
+  source.names_size = [&index]() -> Result<size_t> { return index.names().size(); };
+  source.read_names = [&index](size_t first, std::span<char> out) -> Status {
+    std::memcpy(out.data(), index.names().data() + first, out.size());
+    return {};
+  };
+  return Write(path, source, meta);
+}
+
+PendingSnapshot::PendingSnapshot(PendingSnapshot&& o) noexcept
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(o.fd_), bytes_(o.bytes_) {
+  o.fd_ = -1;
+}
+
+PendingSnapshot::~PendingSnapshot() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+}
+
+Status PendingSnapshot::Commit() {
+  const std::filesystem::path& tmp = tmp_;
+  if (fd_ < 0) return Fail("snapshot.io", "snapshot already committed: " + path_.string());
+  if (::fsync(fd_) != 0) return std::unexpected(IoError("syncing", tmp));
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) return std::unexpected(IoError("renaming", tmp));
+  ::close(fd_);
+  fd_ = -1;
+  // The rename is durable once the directory is.
+  std::filesystem::path dir = path_.parent_path().empty() ? "." : path_.parent_path();
+  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.get() < 0 || ::fsync(d.get()) != 0) return std::unexpected(IoError("syncing", dir));
+  return {};
+}
+
+}  // namespace dancu::verify
