@@ -9,7 +9,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libssl-dev libsodium-dev
-  libutf8proc-dev
+  libutf8proc-dev libxxhash-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libqrencode-dev libzbar-dev
   libgtest-dev libgmock-dev libbenchmark-dev

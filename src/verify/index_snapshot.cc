@@ -14,7 +14,8 @@ namespace dancu::verify {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'A', 'N', 'C', 'U', 'V', 'I', 'X'};
-constexpr uint32_t kVersion = 1;
+// 2: fingerprints are XXH3 (verification_index.h Fingerprint); 1 was SipHash.
+constexpr uint32_t kVersion = 2;
 constexpr size_t kChunk = 4 << 20;  // bytes per read/write call
 
 struct Header {

@@ -2,7 +2,7 @@
 // that start-up with a 10 M register reads one file and catches up on the
 // feed instead of scanning the register (issue 3: at most 30 s).
 //
-// File format (version 1, the machine's byte order; a foreign one fails the
+// File format (version 2, the machine's byte order; a foreign one fails the
 // magic/version checks):
 //   header, 256 bytes: magic "DANCUVIX", version, sizeof(Entry), the feed seq
 //     the index reflects, the entry count, the names arena's length, the `at`

@@ -3,7 +3,11 @@
 #include <sys/mman.h>
 
 #include <charconv>
+#include <stdexcept>
 #include <unordered_map>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "core/person_name.h"
 #include "verify/matching.h"
@@ -20,7 +24,10 @@ void AdviseHugePages(const void* p, size_t bytes) {
 }
 
 uint32_t Fingerprint(std::string_view text) {
-  return static_cast<uint32_t>(static_cast<uint64_t>(FoldedKeyHash(text)));
+  // XXH3 (the xxhash library, inlined): fingerprints only need to spread
+  // well and be fast; they never leave the process except in the index
+  // snapshot, whose format version pins this function.
+  return static_cast<uint32_t>(XXH3_64bits(text.data(), text.size()));
 }
 
 namespace {
@@ -54,6 +61,9 @@ int32_t PackCommune(std::string_view code) { return ParseDigits(code, 1, 6); }
 
 VerificationIndex::VerificationIndex(size_t expected_citizens) {
   entries_.reserve(expected_citizens);
+  AdviseHugePages(entries_.data(), entries_.capacity() * sizeof(Entry));
+  slots_.reserve(SlotsFor(expected_citizens));
+  AdviseHugePages(slots_.data(), slots_.capacity() * sizeof(uint32_t));
   slots_.assign(SlotsFor(expected_citizens), kEmpty);
   names_.reserve(expected_citizens * 16);  // trimmed by ShrinkToFit
 }
@@ -69,10 +79,36 @@ size_t VerificationIndex::Hash(int64_t key) {
 const Entry* VerificationIndex::Find(int64_t id) const {
   if (slots_.empty()) return nullptr;
   const size_t size = slots_.size();
-  for (size_t i = Home(Hash(id), size);; i = Next(i, size)) {
-    uint32_t pos = slots_[i];
-    if (pos == kEmpty) return nullptr;
-    if (entries_[pos].id == id) return &entries_[pos];
+  const size_t h = Hash(id);
+  const uint32_t tag = SlotTag(h);
+  for (size_t i = Home(h, size);; i = Next(i, size)) {
+    uint32_t slot = slots_[i];
+    if (slot == kEmpty) return nullptr;
+    // The tag skips most other ids' entries without fetching them.
+    if ((slot & ~kPosMask) == tag && entries_[slot & kPosMask].id == id) {
+      return &entries_[slot & kPosMask];
+    }
+  }
+}
+
+void VerificationIndex::PrefetchSlot(int64_t id) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[Home(Hash(id), slots_.size())]);
+}
+
+void VerificationIndex::PrefetchEntry(int64_t id) const {
+  if (slots_.empty()) return;
+  const size_t size = slots_.size();
+  const size_t h = Hash(id);
+  const uint32_t tag = SlotTag(h);
+  for (size_t i = Home(h, size);; i = Next(i, size)) {
+    uint32_t slot = slots_[i];
+    if (slot == kEmpty) return;
+    if ((slot & ~kPosMask) == tag) {
+      const char* entry = reinterpret_cast<const char*>(&entries_[slot & kPosMask]);
+      __builtin_prefetch(entry);
+      __builtin_prefetch(entry + sizeof(Entry) - 1);  // it may straddle two lines
+      return;
+    }
   }
 }
 
@@ -92,7 +128,7 @@ void VerificationIndex::InsertIdSlot(uint32_t pos) {
   const size_t size = slots_.size();
   size_t i = Home(Hash(entries_[pos].id), size);
   while (slots_[i] != kEmpty) i = Next(i, size);
-  slots_[i] = pos;
+  slots_[i] = pos | SlotTag(Hash(entries_[pos].id));
 }
 
 void VerificationIndex::InsertOldSlot(uint32_t pos) {
@@ -178,6 +214,9 @@ void VerificationIndex::Upsert(const registry::Citizen& c) {
   }
   e.name_offset = static_cast<uint32_t>(names_.size());
   names_.append(folded, 0, e.name_length);
+  if (entries_.size() >= kMaxEntries) {
+    throw std::length_error("the verification index holds at most 134,217,727 citizens");
+  }
   uint32_t pos = static_cast<uint32_t>(entries_.size());
   entries_.push_back(e);
   if (entries_.size() * 4 > slots_.size() * 3) {
@@ -194,7 +233,7 @@ Result<std::unique_ptr<VerificationIndex>> VerificationIndex::FromParts(std::vec
   index->entries_ = std::move(entries);
   index->names_ = std::move(names);
   const size_t n = index->entries_.size();
-  if (n >= kEmpty) return Fail("snapshot.invalid", "too many entries");
+  if (n > kMaxEntries) return Fail("snapshot.invalid", "too many entries");
   index->slots_.reserve(SlotsFor(n));
   AdviseHugePages(index->slots_.data(), SlotsFor(n) * sizeof(uint32_t));
   index->slots_.assign(SlotsFor(n), kEmpty);
@@ -206,13 +245,14 @@ Result<std::unique_ptr<VerificationIndex>> VerificationIndex::FromParts(std::vec
     }
     // InsertIdSlot, checking for the id on the way (one probe sequence).
     const size_t size = index->slots_.size();
-    size_t i = Home(Hash(e.id), size);
+    const size_t h = Hash(e.id);
+    size_t i = Home(h, size);
     for (; index->slots_[i] != kEmpty; i = Next(i, size)) {
-      if (index->entries_[index->slots_[i]].id == e.id) {
+      if (index->entries_[index->slots_[i] & kPosMask].id == e.id) {
         return Fail("snapshot.invalid", "id " + std::to_string(e.id) + " appears twice");
       }
     }
-    index->slots_[i] = pos;
+    index->slots_[i] = pos | SlotTag(h);
     if (e.old_id >= 0) ++old_ids;
   }
   if (old_ids > 0) {

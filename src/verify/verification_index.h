@@ -5,12 +5,13 @@
 //
 // Layout and memory (per citizen, measured by tests/verify):
 //  - entries_: a dense array of Entry (40 bytes): the citizen id, 32-bit
-//    fingerprints (FoldedKeyHash, low half) of the NFC name, the folded name,
+//    fingerprints (Fingerprint: XXH3, low half) of the NFC name, the folded name,
 //    the sorted folded tokens and the folded street; packed date of birth;
 //    the old CMND as an integer; commune code, sex, deceased flag and the
 //    folded name's length packed into one word.
 //  - slots_: an open-addressing table (linear probing, load <= 0.75) of
-//    uint32 entry positions keyed by id, sized to the citizens rather than
+//    uint32 entry positions (27 bits, plus a 5-bit tag of the id's hash so
+//    that a probe rarely fetches another id's entry) keyed by id, sized to the citizens rather than
 //    to a power of two (a key's home slot is the high half of hash * size):
 //    4 bytes per slot, 5.3 bytes per citizen after a build or a snapshot
 //    load; births grow it by a quarter when it is full.
@@ -63,7 +64,8 @@ static_assert(sizeof(Entry) == 40);
 // reserved, untouched memory.
 void AdviseHugePages(const void* p, size_t bytes);
 
-// The low 32 bits of FoldedKeyHash: the fingerprint stored in an Entry.
+// The low 32 bits of XXH3: the fingerprint stored in an Entry. The snapshot
+// format version (index_snapshot.cc) pins it: change both together.
 uint32_t Fingerprint(std::string_view text);
 // "012345678" -> 12345678; -1 for anything that is not 9 digits.
 int32_t PackOldId(std::string_view old_id);
@@ -72,13 +74,24 @@ int32_t PackCommune(std::string_view code);
 
 class VerificationIndex {
  public:
+  // The most citizens an index holds (positions are 27 bits in the id
+  // table): 134 M, above Viet Nam's population with room to spare.
+  static constexpr size_t kMaxEntries = (size_t{1} << 27) - 1;
+
   VerificationIndex() = default;
   explicit VerificationIndex(size_t expected_citizens);
 
-  // Inserts or replaces the citizen's entry.
+  // Inserts or replaces the citizen's entry. Throws std::length_error past
+  // kMaxEntries.
   void Upsert(const registry::Citizen& c);
 
   const Entry* Find(int64_t id) const;
+  // Look-up in stages, to overlap its two cache misses (slot, then entry)
+  // with other work: PrefetchSlot(id) starts loading the id's home slot;
+  // PrefetchEntry(id), after some work, reads the slot and starts loading
+  // the entry it names; Find(id) then mostly hits the cache. Hints only.
+  void PrefetchSlot(int64_t id) const;
+  void PrefetchEntry(int64_t id) const;
   // Entries whose old_id is `old_id` (usually 0 or 1), up to `max`.
   size_t FindByOldId(int32_t old_id, const Entry** out, size_t max) const;
   std::string_view FoldedName(const Entry& e) const {
@@ -104,6 +117,14 @@ class VerificationIndex {
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  // An id slot holds the entry position (low 27 bits) and 5 bits of the
+  // id's hash (the low bits; Home uses the high ones), so a probe fetches an
+  // entry only when the tag agrees: 1 in 32 for another id.
+  static constexpr int kPosBits = 27;
+  static constexpr uint32_t kPosMask = (1u << kPosBits) - 1;
+  static uint32_t SlotTag(size_t hash) {
+    return static_cast<uint32_t>(hash & 31) << kPosBits;
+  }
 
   void Grow();
   void InsertIdSlot(uint32_t pos);

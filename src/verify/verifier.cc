@@ -40,17 +40,19 @@ constexpr std::chrono::milliseconds kPoll{100};
 
 FieldResult Same(bool equal) { return equal ? FieldResult::kMatch : FieldResult::kMismatch; }
 
+// Levels from the cheapest test up; most names are exact, so the folded and
+// token fingerprints are computed only when needed. `scratch` is a buffer.
 FieldOutcome CompareName(const VerificationIndex& index, const Entry& e, const PersonName& name,
-                         uint32_t nfc, uint32_t folded, uint32_t tokens) {
+                         uint32_t nfc, std::string& scratch) {
   FieldOutcome f{.field = Field::kFullName};
   NameLevel level;
   int distance = 0;
   std::string_view registered = index.FoldedName(e);
   if (nfc == e.nfc_hash) {
     level = NameLevel::kExact;
-  } else if (folded == e.folded_hash) {
+  } else if (Fingerprint(name.folded()) == e.folded_hash) {
     level = NameLevel::kSameAfterFolding;
-  } else if (tokens == e.tokens_hash) {
+  } else if (SortedTokensTo(name.folded(), scratch); Fingerprint(scratch) == e.tokens_hash) {
     level = NameLevel::kTokenReordered;
   } else {
     distance = EditDistance(name.folded(), registered, 2);
@@ -357,18 +359,22 @@ size_t Verifier::MemoryBytes() const {
 }
 
 VerifyResult Verifier::Verify(const VerifyQuery& q) const {
-  // Query fingerprints outside the lock.
-  uint32_t nfc = 0, folded = 0, tokens = 0, street = 0;
-  if (q.full_name) {
-    nfc = Fingerprint(q.full_name->text());
-    folded = Fingerprint(q.full_name->folded());
-    tokens = Fingerprint(SortedTokens(q.full_name->folded()));
+  // The look-up's two cache misses (id slot, then entry) are started early
+  // and overlap with hashing and folding the query
+  // (VerificationIndex::Prefetch*); measured in bench/verify_bench.cc.
+  std::shared_lock lock(index_mu_);
+  if (q.id) index_->PrefetchSlot(q.id->number());
+  thread_local std::string scratch;  // no allocation once warm
+  uint32_t nfc = 0, street = 0;
+  if (q.full_name) nfc = Fingerprint(q.full_name->text());
+  if (q.id) index_->PrefetchEntry(q.id->number());
+  if (q.address) {
+    FoldNameTo(*q.address, scratch);
+    street = Fingerprint(scratch);
   }
-  if (q.address) street = Fingerprint(FoldName(*q.address));
   int32_t old_id = q.old_id ? PackOldId(*q.old_id) : -1;
 
   VerifyResult r;
-  std::shared_lock lock(index_mu_);
   const Entry* e = nullptr;
   if (q.id) {
     e = index_->Find(q.id->number());
@@ -383,7 +389,7 @@ VerifyResult Verifier::Verify(const VerifyQuery& q) const {
   if (q.old_id) {
     r.fields.push_back({.field = Field::kOldId, .result = Same(old_id >= 0 && e->old_id == old_id)});
   }
-  if (q.full_name) r.fields.push_back(CompareName(*index_, *e, *q.full_name, nfc, folded, tokens));
+  if (q.full_name) r.fields.push_back(CompareName(*index_, *e, *q.full_name, nfc, scratch));
   if (q.date_of_birth) {
     r.fields.push_back({.field = Field::kDateOfBirth,
                         .result = CompareDates(PartialDate::FromPacked(e->date_of_birth),

@@ -47,6 +47,8 @@
 #include <thread>
 #include <vector>
 
+#include <boost/container/static_vector.hpp>
+
 #include "core/citizen_id.h"
 #include "core/error.h"
 #include "core/partial_date.h"
@@ -91,7 +93,9 @@ struct FieldOutcome {
 struct VerifyResult {
   Outcome status = Outcome::kNotFound;
   bool deceased = false;
-  std::vector<FieldOutcome> fields;  // in Field order, only fields given
+  // In Field order, only fields given; inline storage, so a verification
+  // allocates nothing for its answer.
+  boost::container::static_vector<FieldOutcome, kFieldCount> fields;
 };
 
 // Record linkage against the register (issue 3, "Record linkage"): what an
