@@ -79,6 +79,20 @@ Result<PartialDate> PartialDate::ParseLenient(std::string_view text, year_month_
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
 
+  // The commonest agency shape, dd/mm/yyyy (or with '-' or '.'), read at
+  // fixed positions; the general code below gives the same answer, only
+  // slower. Zero days or months are left to it (its messages).
+  if (text.size() == 10 && (text[2] == '/' || text[2] == '-' || text[2] == '.') &&
+      text[5] == text[2] && AllDigits(text.substr(0, 2)) && AllDigits(text.substr(3, 2)) &&
+      AllDigits(text.substr(6, 4))) {
+    const int d = ToInt(text.substr(0, 2));
+    const int m = ToInt(text.substr(3, 2));
+    if (d != 0 && m != 0) {
+      auto date = Make(ToInt(text.substr(6, 4)), m, d);
+      if (!date) return date;
+      return CheckNotFuture(*date, today);
+    }
+  }
   if (text.size() >= 4 && AllDigits(text.substr(0, 4)) && (text.size() == 4 || text[4] == '-')) {
     return Parse(text, today);
   }

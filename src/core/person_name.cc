@@ -167,12 +167,17 @@ bool IsNfcInert(int32_t cp) {
 // with a table is several times cheaper than utf8proc's map, which
 // allocates. A string of inert code points is NFC: nothing in it reorders or
 // composes.
-bool IsQuickNfc(std::string_view valid) {
+const std::array<bool, kTableSize>& InertTable() {
   static const auto* inert = [] {
     auto* t = new std::array<bool, kTableSize>();
     for (int32_t cp = 0; cp < kTableSize; ++cp) (*t)[cp] = IsNfcInert(cp);
     return t;
   }();
+  return *inert;
+}
+
+bool IsQuickNfc(std::string_view valid) {
+  const auto& inert = InertTable();
   const char* p = valid.data();
   const char* end = p + valid.size();
   while (p < end) {
@@ -181,7 +186,7 @@ bool IsQuickNfc(std::string_view valid) {
       continue;
     }
     const int32_t cp = utf8::Decode(p, end);
-    if (cp < 0 || cp >= kTableSize || !(*inert)[cp]) return false;
+    if (cp < 0 || cp >= kTableSize || !inert[cp]) return false;
   }
   return true;
 }
@@ -215,6 +220,56 @@ bool IsBadNameChar(int32_t cp) {
     default:
       return false;
   }
+}
+
+// What PersonName::Parse's one-pass path does with a code point below
+// kTableSize. It takes only what the general path would accept unchanged:
+// a code point that is NFC-inert (so the whole name is NFC, as IsQuickNfc
+// proves) and not a bad name character; anything else (and invalid UTF-8)
+// sends the name to the general path, which also reports the errors.
+enum class FastKind : uint8_t {
+  kBail,       // use the general path
+  kSpace,      // white space between tokens
+  kAscii,      // ASCII kept in the name: folds by lower-casing A-Z
+  kFoldBytes,  // folds to FoldTable's bytes
+  kFoldDrop,   // folds to nothing
+  kFoldSlow,   // folds through utf8proc: fold the finished text instead
+};
+
+const std::array<FastKind, kTableSize>& FastTable() {
+  static const auto* table = [] {
+    auto* t = new std::array<FastKind, kTableSize>();
+    const auto& inert = InertTable();
+    const auto& fold = FoldTable();
+    for (int32_t cp = 0; cp < kTableSize; ++cp) {
+      FastKind& k = (*t)[cp];
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+      if (cp >= 0x80 && !inert[cp]) continue;  // ASCII is always inert
+      if (utf8::IsSpace(cp)) {
+        k = FastKind::kSpace;
+      } else if (IsBadNameChar(cp)) {
+        continue;
+      } else if (cp < 0x80) {
+        k = FastKind::kAscii;
+      } else {
+        switch (fold[cp].kind) {
+          case FoldKind::kBytes:
+            k = FastKind::kFoldBytes;
+            break;
+          case FoldKind::kDrop:
+            k = FastKind::kFoldDrop;
+            break;
+          case FoldKind::kSlow:
+            k = FastKind::kFoldSlow;
+            break;
+          case FoldKind::kSpace:
+            break;  // IsSpace above; unreachable
+        }
+      }
+    }
+    return t;
+  }();
+  return *table;
 }
 
 }  // namespace
@@ -295,6 +350,81 @@ int64_t FoldedKeyHash(std::string_view folded) {
 }
 
 Result<PersonName> PersonName::Parse(std::string_view text) {
+  PersonName name;
+  if (auto s = Parse(text, name); !s) return std::unexpected(std::move(s.error()));
+  return name;
+}
+
+Status PersonName::Parse(std::string_view text, PersonName& out) {
+  out.text_.clear();
+  out.folded_.clear();
+  out.irregular_middle_.clear();
+  out.irregular_ = false;
+  // One pass for the common name (valid UTF-8, provably NFC, no rejected
+  // character): it validates, collapses the spacing into text_ and folds
+  // into folded_ at once, feeding the FoldSink exactly the code points
+  // FoldNameTo(text_) would see. Anything else takes ParseSlow from the
+  // start, so results and errors are those of the general path.
+  const auto& table = FastTable();
+  const auto& fold = FoldTable();
+  out.text_.reserve(text.size());
+  out.folded_.reserve(text.size());
+  FoldSink sink(out.folded_);
+  bool fold_after = false;
+  size_t code_points = 0;
+  bool pending_space = false;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const char* start = p;
+    const int32_t cp = utf8::Decode(p, end);
+    const FastKind kind = cp >= 0 && cp < kTableSize ? table[cp] : FastKind::kBail;
+    if (kind == FastKind::kBail) return ParseSlow(text, out);
+    if (kind == FastKind::kSpace) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out.text_.empty()) {
+      out.text_.push_back(' ');
+      ++code_points;
+      sink.Space();
+    }
+    pending_space = false;
+    out.text_.append(start, p);
+    ++code_points;
+    switch (kind) {
+      case FastKind::kAscii: {
+        const char c = static_cast<char>(cp);
+        sink.Byte(c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c);
+        break;
+      }
+      case FastKind::kFoldBytes:
+        sink.Bytes(fold[cp].bytes, fold[cp].len);
+        break;
+      case FastKind::kFoldSlow:
+        fold_after = true;
+        break;
+      default:  // kFoldDrop
+        break;
+    }
+  }
+  if (out.text_.empty()) {
+    out.folded_.clear();
+    return Fail("name.empty", "name is empty");
+  }
+  if (code_points > kMaxNameCodePoints) {
+    out.text_.clear();
+    out.folded_.clear();
+    return Fail("name.too_long",
+                "a name may have at most 100 characters, got " + std::to_string(code_points));
+  }
+  if (fold_after) FoldNameTo(out.text_, out.folded_);
+  return {};
+}
+
+Status PersonName::ParseSlow(std::string_view text, PersonName& out) {
+  out.text_.clear();
+  out.folded_.clear();
   if (!utf8::IsValid(text)) return Fail("name.bad_utf8", "name is not valid UTF-8");
   std::string nfc_storage;
   std::string_view nfc = text;
@@ -303,9 +433,6 @@ Result<PersonName> PersonName::Parse(std::string_view text) {
     nfc = nfc_storage;
   }
 
-  PersonName name;
-  name.text_.reserve(nfc.size());
-  name.tokens_.reserve(4);  // most names have 3 or 4 words
   size_t code_points = 0;
   bool pending_space = false;
   const char* p = nfc.data();
@@ -318,61 +445,87 @@ Result<PersonName> PersonName::Parse(std::string_view text) {
       continue;
     }
     if (IsBadNameChar(cp)) {
+      out.text_.clear();
       char msg[64];
       std::snprintf(msg, sizeof msg, "character U+%04X is not allowed in a name",
                     static_cast<unsigned>(cp));
       return Fail("name.bad_chars", msg);
     }
-    if (pending_space && !name.text_.empty()) {
-      name.text_.push_back(' ');
+    if (pending_space && !out.text_.empty()) {
+      out.text_.push_back(' ');
       ++code_points;
-      name.tokens_.emplace_back();
     }
     pending_space = false;
-    if (name.tokens_.empty()) name.tokens_.emplace_back();
-    name.text_.append(start, p);
-    name.tokens_.back().append(start, p);
+    out.text_.append(start, p);
     ++code_points;
   }
-  if (name.text_.empty()) return Fail("name.empty", "name is empty");
+  if (out.text_.empty()) return Fail("name.empty", "name is empty");
   if (code_points > kMaxNameCodePoints) {
+    out.text_.clear();
     return Fail("name.too_long",
                 "a name may have at most 100 characters, got " + std::to_string(code_points));
   }
-  for (size_t i = 1; i + 1 < name.tokens_.size(); ++i) {
-    if (i > 1) name.middle_.push_back(' ');
-    name.middle_ += name.tokens_[i];
-  }
-  FoldNameTo(name.text_, name.folded_);
-  return name;
+  FoldNameTo(out.text_, out.folded_);
+  return {};
 }
 
 PersonName PersonName::FromStored(std::string_view stored) {
   PersonName name;
   name.text_.assign(stored);
-  size_t start = 0;
-  while (start <= stored.size()) {
-    size_t space = stored.find(' ', start);
-    if (space == std::string_view::npos) space = stored.size();
-    if (space > start) name.tokens_.emplace_back(stored.substr(start, space - start));
-    start = space + 1;
-  }
-  for (size_t i = 1; i + 1 < name.tokens_.size(); ++i) {
-    if (i > 1) name.middle_.push_back(' ');
-    name.middle_ += name.tokens_[i];
+  // Parse's output is single-spaced; an older record may not be. Then the
+  // tokens (split on ASCII spaces, empty pieces skipped) are not the
+  // ' '-separated pieces of the text, and middle() is joined here.
+  name.irregular_ = !stored.empty() && (stored.front() == ' ' || stored.back() == ' ' ||
+                                        stored.find("  ") != std::string_view::npos);
+  if (name.irregular_) {
+    const std::vector<std::string_view> tokens = name.tokens();
+    for (size_t i = 1; i + 1 < tokens.size(); ++i) {
+      if (i > 1) name.irregular_middle_.push_back(' ');
+      name.irregular_middle_ += tokens[i];
+    }
   }
   FoldNameTo(name.text_, name.folded_);
   return name;
 }
 
-std::string_view PersonName::family() const {
-  return tokens_.size() >= 2 ? std::string_view(tokens_.front()) : std::string_view();
+std::vector<std::string_view> PersonName::tokens() const {
+  std::vector<std::string_view> tokens;
+  const std::string_view text = text_;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t space = text.find(' ', start);
+    if (space == std::string_view::npos) space = text.size();
+    if (space > start) tokens.push_back(text.substr(start, space - start));
+    start = space + 1;
+  }
+  return tokens;
 }
 
-std::string_view PersonName::middle() const { return middle_; }
+std::string_view PersonName::family() const {
+  if (irregular_) {
+    const std::vector<std::string_view> t = tokens();
+    return t.size() >= 2 ? t.front() : std::string_view();
+  }
+  const size_t space = text_.find(' ');
+  return space == std::string::npos ? std::string_view() : std::string_view(text_).substr(0, space);
+}
+
+std::string_view PersonName::middle() const {
+  if (irregular_) return irregular_middle_;
+  const size_t first = text_.find(' ');
+  const size_t last = text_.rfind(' ');
+  if (first == std::string::npos || first == last) return {};
+  return std::string_view(text_).substr(first + 1, last - first - 1);
+}
 
 std::string_view PersonName::given() const {
-  return tokens_.empty() ? std::string_view() : std::string_view(tokens_.back());
+  if (irregular_) {
+    const std::vector<std::string_view> t = tokens();
+    return t.empty() ? std::string_view() : t.back();
+  }
+  const size_t space = text_.rfind(' ');
+  return space == std::string::npos ? std::string_view(text_)
+                                    : std::string_view(text_).substr(space + 1);
 }
 
 }  // namespace dancu

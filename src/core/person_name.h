@@ -29,6 +29,10 @@ class PersonName {
  public:
   PersonName() = default;
   static Result<PersonName> Parse(std::string_view text);
+  // Parse into `out`, reusing its buffers (bulk paths parse millions of
+  // names into one object). The same checks and errors as Parse; on error
+  // `out` holds no name (empty text).
+  static Status Parse(std::string_view text, PersonName& out);
   // A name the register stored after Parse accepted it. Not validated again:
   // a later, stricter rule must not make stored records unreadable. The text
   // is kept byte for byte; tokens split on ASCII spaces.
@@ -36,21 +40,29 @@ class PersonName {
 
   const std::string& text() const { return text_; }    // NFC, as written
   const std::string& folded() const { return folded_; }
-  // Tokens of the NFC text. family() is the first token, given() the last,
-  // middle() everything between (may be empty). A one-token name has only a
-  // given name.
+  // Tokens of the NFC text (views into text(), derived on demand: valid
+  // while this name is alive and unchanged). family() is the first token,
+  // given() the last, middle() everything between, single-spaced (may be
+  // empty). A one-token name has only a given name.
   std::string_view family() const;
   std::string_view middle() const;
   std::string_view given() const;
-  const std::vector<std::string>& tokens() const { return tokens_; }
+  std::vector<std::string_view> tokens() const;
 
   bool operator==(const PersonName& o) const { return text_ == o.text_; }
 
  private:
+  // Parse's general path (names that are not quickly provable NFC, or hold
+  // a character Parse rejects).
+  static Status ParseSlow(std::string_view text, PersonName& out);
+
   std::string text_;
   std::string folded_;
-  std::vector<std::string> tokens_;
-  std::string middle_;
+  // Only for FromStored text that is not single-spaced (an old record):
+  // the middle tokens joined by single spaces. Otherwise tokens are the
+  // ' '-separated pieces of text_ and middle() is a view into it.
+  std::string irregular_middle_;
+  bool irregular_ = false;
 };
 
 // The folded matching key of any UTF-8 text (see above). Invalid UTF-8 bytes

@@ -253,11 +253,13 @@ Result<int64_t> Registry::CountCitizens() const {
   return storage::QueryInt(**conn, "SELECT COUNT(*) FROM citizens");
 }
 
-Status Registry::ScanCitizens(const std::function<Status(const Citizen&)>& visit) const {
+Status Registry::ScanCitizens(const std::function<Status(const Citizen&)>& visit,
+                              ScanOrder order) const {
   auto conn = impl_->readers.Acquire();
   if (!conn) return std::unexpected(conn.error());
   // One read transaction, so the export is a consistent snapshot.
-  auto st = (*conn)->Prepare("SELECT " + std::string(kCitizenColumns) + " FROM citizens ORDER BY id");
+  auto st = (*conn)->Prepare("SELECT " + std::string(kCitizenColumns) + " FROM citizens" +
+                             (order == ScanOrder::kById ? " ORDER BY id" : ""));
   if (!st) return std::unexpected(st.error());
   while (true) {
     auto row = (*st)->Step();

@@ -33,8 +33,11 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
+
+#include "core/error.h"
 
 namespace dancu::verify {
 
@@ -59,7 +62,43 @@ class BlockingIndex {
   // `cap`, appends nothing and returns false (an unselective key).
   bool Collect(Kind kind, uint64_t key, size_t cap, std::vector<uint32_t>& out) const;
 
+  // Collect for up to kMaxRequests keys at once (a Match query has about
+  // 25): every head slot is prefetched, then the chains are walked side by
+  // side, so their cache misses overlap instead of following one another.
+  // Into `out` and `request_of` (both cleared first): the positions, and
+  // the index of the request that named each, in no particular order.
+  // counts[i] is the number of positions request i added, or kUnselective
+  // (nothing added) when its chain is longer than `cap`.
+  struct Request {
+    Kind kind;
+    uint64_t key;
+  };
+  static constexpr size_t kMaxRequests = 255;
+  static constexpr uint32_t kUnselective = 0xFFFFFFFFu;
+  void CollectMany(std::span<const Request> requests, size_t cap, std::vector<uint32_t>& out,
+                   std::vector<uint8_t>& request_of, std::span<uint32_t> counts) const;
+
   size_t MemoryBytes() const;
+
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // slot never used
+  static constexpr uint32_t kNone = 0xFFFFFFFEu;   // end of chain / emptied chain
+  // One slot of a kind's head table (8 bytes, stored as is in snapshots).
+  struct Head {
+    uint32_t key = 0;
+    uint32_t first = kEmpty;
+  };
+  // The raw tables of one kind, for snapshots. next(kind) may be longer
+  // than the index (spare capacity): positions >= size() are unused.
+  std::span<const Head> heads(size_t kind) const { return tables_[kind].heads; }
+  std::span<const uint32_t> next(size_t kind) const { return tables_[kind].next; }
+  // A blocking index of raw tables (a loaded snapshot) for `index`, checked
+  // as described above. Error snapshot.invalid naming the first problem.
+  static Result<BlockingIndex> FromParts(const VerificationIndex& index,
+                                         std::array<std::vector<Head>, kKinds> heads,
+                                         std::array<std::vector<uint32_t>, kKinds> next);
+  // Changes whenever the keys of an entry would change (KeysOf's version,
+  // the admin-unit table behind ProvinceOfCommune).
+  static uint64_t KeyScheme();
 
   // Key builders, shared by the index and queries.
   static uint64_t NameYearProvinceKey(std::string_view sorted_tokens, int year, int province);
@@ -74,13 +113,6 @@ class BlockingIndex {
   static std::array<uint64_t, kKinds> KeysOf(const VerificationIndex& index, const Entry& e);
 
  private:
-  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;  // slot never used
-  static constexpr uint32_t kNone = 0xFFFFFFFEu;   // end of chain / emptied chain
-
-  struct Head {
-    uint32_t key = 0;
-    uint32_t first = kEmpty;
-  };
   struct Table {
     std::vector<Head> heads;
     std::vector<uint32_t> next;

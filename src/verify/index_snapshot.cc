@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <array>
 #include <cstring>
 #include <span>
 #include <vector>
@@ -14,8 +15,12 @@ namespace dancu::verify {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'A', 'N', 'C', 'U', 'V', 'I', 'X'};
+// 3: the blocking index's tables follow the names.
 // 2: fingerprints are XXH3 (verification_index.h Fingerprint); 1 was SipHash.
-constexpr uint32_t kVersion = 2;
+constexpr uint32_t kVersion = 3;
+constexpr size_t kKinds = BlockingIndex::kKinds;
+using Head = BlockingIndex::Head;
+static_assert(sizeof(Head) == 8);
 constexpr size_t kChunk = 4 << 20;  // bytes per read/write call
 
 struct Header {
@@ -27,7 +32,9 @@ struct Header {
   uint64_t names_bytes;
   char event_at[40];
   unsigned char sha256[32];
-  char reserved[256 - 8 - 4 - 4 - 8 - 8 - 8 - 40 - 32];
+  uint64_t key_scheme;      // BlockingIndex::KeyScheme() of the writer
+  uint64_t heads[kKinds];   // head slots per blocking kind
+  char reserved[256 - 8 - 4 - 4 - 8 - 8 - 8 - 40 - 32 - 8 - 8 * kKinds];
 };
 static_assert(sizeof(Header) == 256);
 
@@ -117,6 +124,22 @@ class Fd {
 
 }  // namespace
 
+Status CopyBlocking(std::span<const BlockingIndex::Head> from, size_t first,
+                    std::span<BlockingIndex::Head> out, BlockingIndex::Head pad) {
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = first + i < from.size() ? from[first + i] : pad;
+  }
+  return {};
+}
+
+Status CopyBlocking(std::span<const uint32_t> from, size_t first, std::span<uint32_t> out,
+                    uint32_t pad) {
+  size_t have = first < from.size() ? std::min(out.size(), from.size() - first) : 0;
+  if (have > 0) std::memcpy(out.data(), from.data() + first, have * sizeof(uint32_t));
+  std::fill(out.begin() + static_cast<ptrdiff_t>(have), out.end(), pad);
+  return {};
+}
+
 Result<LoadedSnapshot> LoadIndexSnapshot(const std::filesystem::path& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
@@ -143,8 +166,13 @@ Result<LoadedSnapshot> LoadIndexSnapshot(const std::filesystem::path& path) {
   if (h.event_at[sizeof h.event_at - 1] != '\0') return Invalid(path, "damaged header");
   // Lengths from the header are checked against the file before anything is
   // allocated, so a damaged count cannot ask for terabytes.
+  uint64_t blocking_bytes = 0;
+  for (uint64_t heads : h.heads) {
+    if (heads > UINT32_MAX) return Invalid(path, "damaged header");
+    blocking_bytes += heads * sizeof(Head) + h.count * sizeof(uint32_t);
+  }
   if (h.count > UINT32_MAX || h.names_bytes > (uint64_t{1} << 40) ||
-      file_bytes != sizeof h + h.count * sizeof(Entry) + h.names_bytes) {
+      file_bytes != sizeof h + h.count * sizeof(Entry) + h.names_bytes + blocking_bytes) {
     return Invalid(path, "its length does not match its header (truncated?)");
   }
 
@@ -157,8 +185,21 @@ Result<LoadedSnapshot> LoadIndexSnapshot(const std::filesystem::path& path) {
   names.reserve(h.names_bytes);
   AdviseHugePages(names.data(), h.names_bytes);
   names.resize(h.names_bytes);
-  if (!ReadAll(fd.get(), entries.data(), entries.size() * sizeof(Entry), &sha) ||
-      !ReadAll(fd.get(), names.data(), names.size(), &sha)) {
+  std::array<std::vector<Head>, kKinds> heads;
+  std::array<std::vector<uint32_t>, kKinds> next;
+  bool read = ReadAll(fd.get(), entries.data(), entries.size() * sizeof(Entry), &sha) &&
+              ReadAll(fd.get(), names.data(), names.size(), &sha);
+  for (size_t k = 0; k < kKinds && read; ++k) {
+    heads[k].reserve(h.heads[k]);
+    AdviseHugePages(heads[k].data(), h.heads[k] * sizeof(Head));
+    heads[k].resize(h.heads[k]);
+    next[k].reserve(h.count);
+    AdviseHugePages(next[k].data(), h.count * sizeof(uint32_t));
+    next[k].resize(h.count);
+    read = ReadAll(fd.get(), heads[k].data(), heads[k].size() * sizeof(Head), &sha) &&
+           ReadAll(fd.get(), next[k].data(), next[k].size() * sizeof(uint32_t), &sha);
+  }
+  if (!read) {
     if (errno == 0) return Invalid(path, "truncated");
     return std::unexpected(IoError("reading", path));
   }
@@ -172,6 +213,13 @@ Result<LoadedSnapshot> LoadIndexSnapshot(const std::filesystem::path& path) {
   auto index = VerificationIndex::FromParts(std::move(entries), std::move(names));
   if (!index) return Invalid(path, index.error().message);
   LoadedSnapshot out;
+  // Tables keyed by other key functions are dropped (the caller rebuilds
+  // them from the entries); tables of these functions must be consistent.
+  if (h.key_scheme == BlockingIndex::KeyScheme()) {
+    auto blocking = BlockingIndex::FromParts(**index, std::move(heads), std::move(next));
+    if (!blocking) return Invalid(path, blocking.error().message);
+    out.blocking = std::make_unique<BlockingIndex>(std::move(*blocking));
+  }
   out.index = std::move(*index);
   out.meta.seq = h.seq;
   out.meta.event_at = h.event_at;
@@ -200,6 +248,7 @@ Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path
   h.seq = meta.seq;
   h.count = source.count;
   std::memcpy(h.event_at, meta.event_at.data(), meta.event_at.size());
+  h.key_scheme = BlockingIndex::KeyScheme();
 
   Sha256 sha;
   // The header goes last (at offset 0) once the digest is known. Pieces
@@ -231,17 +280,45 @@ Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path
       return std::unexpected(IoError("writing", tmp));
     }
   }
+  names = {};
+  // The blocking tables, per kind: the head slots, then the chains.
+  uint64_t blocking_bytes = 0;
+  for (size_t k = 0; k < kKinds; ++k) {
+    auto heads_size = source.heads_size(k);
+    if (!heads_size) return std::unexpected(heads_size.error());
+    h.heads[k] = *heads_size;
+    constexpr size_t kPieceHeads = kChunk / sizeof(Head);
+    std::vector<Head> heads(std::min(kPieceHeads, *heads_size));
+    for (size_t first = 0; first < *heads_size; first += kPieceHeads) {
+      std::span<Head> piece(heads.data(), std::min(kPieceHeads, *heads_size - first));
+      if (auto s = source.read_heads(k, first, piece); !s) return std::unexpected(s.error());
+      if (!WriteAll(fd, piece.data(), piece.size_bytes(), &sha)) {
+        return std::unexpected(IoError("writing", tmp));
+      }
+    }
+    constexpr size_t kPieceNext = kChunk / sizeof(uint32_t);
+    std::vector<uint32_t> next(std::min(kPieceNext, source.count));
+    for (size_t first = 0; first < source.count; first += kPieceNext) {
+      std::span<uint32_t> piece(next.data(), std::min(kPieceNext, source.count - first));
+      if (auto s = source.read_next(k, first, piece); !s) return std::unexpected(s.error());
+      if (!WriteAll(fd, piece.data(), piece.size_bytes(), &sha)) {
+        return std::unexpected(IoError("writing", tmp));
+      }
+    }
+    blocking_bytes += *heads_size * sizeof(Head) + source.count * sizeof(uint32_t);
+  }
   HashHeader(sha, h);
   sha.Final(h.sha256);
   if (::lseek(fd, 0, SEEK_SET) != 0 || !WriteAll(fd, &h, sizeof h, nullptr)) {
     return std::unexpected(IoError("writing", tmp));
   }
-  pending.bytes_ = sizeof h + source.count * sizeof(Entry) + *names_size;
+  pending.bytes_ = sizeof h + source.count * sizeof(Entry) + *names_size + blocking_bytes;
   return pending;
 }
 
 Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path,
                                                const VerificationIndex& index,
+                                               const BlockingIndex& blocking,
                                                const SnapshotMeta& meta) {
   SnapshotSource source;
   source.count = index.size();
@@ -253,6 +330,15 @@ Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path
   source.read_names = [&index](size_t first, std::span<char> out) -> Status {
     std::memcpy(out.data(), index.names().data() + first, out.size());
     return {};
+  };
+  source.heads_size = [&blocking](size_t kind) -> Result<size_t> {
+    return blocking.heads(kind).size();
+  };
+  source.read_heads = [&blocking](size_t kind, size_t first, std::span<Head> out) -> Status {
+    return CopyBlocking(blocking.heads(kind), first, out, Head{});
+  };
+  source.read_next = [&blocking](size_t kind, size_t first, std::span<uint32_t> out) -> Status {
+    return CopyBlocking(blocking.next(kind), first, out, BlockingIndex::kNone);
   };
   return Write(path, source, meta);
 }

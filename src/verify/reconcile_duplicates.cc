@@ -54,10 +54,10 @@ DuplicateTracker::Table::~Table() {
 
 DuplicateTracker::Slot& DuplicateTracker::Table::Find(uint64_t key) {
   if (capacity == 0) Resize(kInitialSlots);
-  const size_t mask = capacity - 1;
-  for (size_t i = Slot::Hash(key) & mask;; i = (i + 1) & mask) {
+  for (size_t i = Home(key);;) {
     Slot& s = slots[i];
     if (s.key == key || s.key == 0) return s;
+    if (++i == capacity) i = 0;
   }
 }
 
@@ -82,8 +82,11 @@ void DuplicateTracker::Table::Resize(size_t new_capacity) {
 }
 
 void DuplicateTracker::Reserve(size_t rows) {
-  size_t want = kInitialSlots;
-  while (want * 7 < rows * 10) want *= 2;
+  // Load 0.8 at `rows` (the growth threshold), rounded up to whole 4 KiB
+  // pages of slots.
+  constexpr size_t kPageSlots = 4096 / sizeof(Slot);
+  size_t want = std::max(kInitialSlots, rows * 10 / 8 + 1);
+  want = (want + kPageSlots - 1) / kPageSlots * kPageSlots;
   if (want > ids_.capacity) ids_.Resize(want);
   if (want > people_.capacity) people_.Resize(want);
 }

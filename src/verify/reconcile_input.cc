@@ -220,13 +220,29 @@ char SniffSeparator(std::string_view text) {
   return semicolons > commas ? ';' : ',';
 }
 
-Result<VerifyQuery> ParseRow(const std::array<std::string_view, kInputFieldCount>& raw,
+Result<VerifyQuery> ParseRow(const std::array<std::string_view, kInputFieldCount>& cells,
                              std::chrono::year_month_day today) {
+  VerifyQuery q;
+  if (auto s = ParseRow(cells, today, q); !s) return std::unexpected(std::move(s.error()));
+  return q;
+}
+
+Status ParseRow(const std::array<std::string_view, kInputFieldCount>& raw,
+                std::chrono::year_month_day today, VerifyQuery& q) {
   std::array<std::string_view, kInputFieldCount> cells;
   for (size_t i = 0; i < kInputFieldCount; ++i) cells[i] = Trim(raw[i]);
   auto cell = [&cells](InputField f) { return cells[static_cast<size_t>(f)]; };
+  // A field given again is assigned into the string the query already holds
+  // (keeping its capacity); a field not given is reset.
+  auto assign = [](std::optional<std::string>& field, std::string_view value) {
+    if (field) {
+      field->assign(value);
+    } else {
+      field.emplace(value);
+    }
+  };
 
-  VerifyQuery q;
+  q.id.reset();
   if (auto s = cell(InputField::kId); !s.empty()) {
     auto id = CitizenId::Parse(s);
     if (!id) return FieldError(id.error(), InputField::kId);
@@ -236,17 +252,24 @@ Result<VerifyQuery> ParseRow(const std::array<std::string_view, kInputFieldCount
     auto old = ParseOldId(s);
     if (!old) return FieldError(old.error(), InputField::kOldId);
     q.old_id = std::move(*old);
+  } else {
+    q.old_id.reset();
   }
   if (auto s = cell(InputField::kFullName); !s.empty()) {
-    auto name = PersonName::Parse(s);
-    if (!name) return FieldError(name.error(), InputField::kFullName);
-    q.full_name = std::move(*name);
+    if (!q.full_name) q.full_name.emplace();
+    if (auto name = PersonName::Parse(s, *q.full_name); !name) {
+      return FieldError(name.error(), InputField::kFullName);
+    }
+  } else {
+    q.full_name.reset();
   }
+  q.date_of_birth.reset();
   if (auto s = cell(InputField::kDateOfBirth); !s.empty()) {
     auto date = PartialDate::ParseLenient(s, today);
     if (!date) return FieldError(date.error(), InputField::kDateOfBirth);
     q.date_of_birth = *date;
   }
+  q.sex.reset();
   if (auto s = cell(InputField::kSex); !s.empty()) {
     // The common spellings first: ParseSex folds, which costs more than the
     // rest of the row's checks.
@@ -267,10 +290,16 @@ Result<VerifyQuery> ParseRow(const std::array<std::string_view, kInputFieldCount
       auto commune = AdminUnits::Get().RequireCommune(s);  // the same error as the API
       if (!commune) return FieldError(commune.error(), InputField::kCommuneCode);
     }
-    q.commune_code = std::string(s);
+    assign(q.commune_code, s);
+  } else {
+    q.commune_code.reset();
   }
-  if (auto s = cell(InputField::kAddress); !s.empty()) q.address = std::string(s);
-  return q;
+  if (auto s = cell(InputField::kAddress); !s.empty()) {
+    assign(q.address, s);
+  } else {
+    q.address.reset();
+  }
+  return {};
 }
 
 }  // namespace dancu::verify

@@ -70,5 +70,10 @@ char SniffSeparator(std::string_view first_line);
 // the file has no such column or the cell is blank), in InputField order.
 Result<VerifyQuery> ParseRow(const std::array<std::string_view, kInputFieldCount>& cells,
                              std::chrono::year_month_day today);
+// The same into `q`, reusing its buffers when the fields it held are given
+// again (the reconciler parses millions of rows into one query per worker).
+// On error `q` is left unspecified.
+Status ParseRow(const std::array<std::string_view, kInputFieldCount>& cells,
+                std::chrono::year_month_day today, VerifyQuery& q);
 
 }  // namespace dancu::verify

@@ -22,13 +22,21 @@ using Clock_ = std::chrono::steady_clock;
 constexpr size_t kWriteBuffer = 4 << 20;
 constexpr uint64_t kOldIdKeyBit = 1ULL << 41;  // above every 12-digit id
 
-// One batch of records on its way through the pipeline. Cell strings keep
-// their capacity across reuse, so steady state allocates little.
+// One batch of records on its way through the pipeline. The cells of all
+// its rows are copied back to back into one text buffer (read sequentially
+// by the worker, and no per-cell string to move between threads); buffers
+// keep their capacity across reuse, so steady state allocates nothing.
 struct Batch {
   size_t size = 0;
-  std::vector<std::string> cells;  // size * kInputFieldCount
-  std::vector<RowOutcome> rows;    // line and read errors from the reader
-  int64_t bytes = 0;               // input bytes consumed after the batch
+  std::string text;               // every cell's bytes, row after row
+  std::vector<size_t> cell_ends;  // size * kInputFieldCount ends in `text`
+  std::string_view Cell(size_t row, size_t field) const {
+    const size_t k = row * kInputFieldCount + field;
+    const size_t begin = k == 0 ? 0 : cell_ends[k - 1];
+    return std::string_view(text).substr(begin, cell_ends[k] - begin);
+  }
+  std::vector<RowOutcome> rows;  // line and read errors from the reader
+  int64_t bytes = 0;             // input bytes consumed after the batch
   double linkage_seconds = 0;
   bool done = false;  // guarded by Pipeline::mu
 };
@@ -133,6 +141,7 @@ void Process(const Verifier& verifier, const ReconcileOptions& options, const Ve
 
 void Worker(Pipeline& p, const Verifier& verifier, const ReconcileOptions& options,
             std::chrono::year_month_day today) {
+  VerifyQuery query;  // reused row after row: its strings keep their capacity
   for (;;) {
     Batch* b;
     {
@@ -147,14 +156,13 @@ void Worker(Pipeline& p, const Verifier& verifier, const ReconcileOptions& optio
     for (size_t i = 0; i < b->size; ++i) {
       RowOutcome& row = b->rows[i];
       if (row.error) continue;  // the reader already judged it
-      for (size_t f = 0; f < kInputFieldCount; ++f) cells[f] = b->cells[i * kInputFieldCount + f];
-      auto q = ParseRow(cells, today);
-      if (!q) {
+      for (size_t f = 0; f < kInputFieldCount; ++f) cells[f] = b->Cell(i, f);
+      if (auto s = ParseRow(cells, today, query); !s) {
         row.status = RowStatus::kError;
-        row.error = std::move(q.error());
+        row.error = std::move(s.error());
         continue;
       }
-      Process(verifier, options, *q, row, b->linkage_seconds);
+      Process(verifier, options, query, row, b->linkage_seconds);
     }
     {
       std::lock_guard lock(p.mu);
@@ -181,40 +189,34 @@ void Reader(Pipeline& p, CsvReader& reader, std::istream& in, const ColumnMap& m
     }
     b->size = 0;
     b->done = false;
+    b->text.clear();
+    b->cell_ends.clear();
     while (b->size < options.batch_rows) {
       if (!reader.Next(record, error)) {
         more = false;
         break;
       }
       const size_t i = b->size++;
-      if (b->rows.size() < b->size) {
-        b->rows.resize(b->size);
-        b->cells.resize(b->size * kInputFieldCount);
-      }
+      if (b->rows.size() < b->size) b->rows.resize(b->size);
       RowOutcome& row = b->rows[i];
       row = RowOutcome{};
       row.line = record.line;
       if (error) {
         row.error = std::move(*error);
         error.reset();
-        continue;
-      }
-      if (record.fields.size() != map.header_width) {
+      } else if (record.fields.size() != map.header_width) {
         row.error = Error{"csv.ragged",
                           "line " + std::to_string(record.line) + ": expected " +
                               std::to_string(map.header_width) + " fields, found " +
                               std::to_string(record.fields.size()),
                           {}};
-        continue;
       }
+      // Every row has its kInputFieldCount cells (empty for a bad row, which
+      // the worker skips), so cells are found by position.
       for (size_t f = 0; f < kInputFieldCount; ++f) {
-        std::string& cell = b->cells[i * kInputFieldCount + f];
         const int column = map.column[f];
-        if (column < 0) {
-          cell.clear();
-        } else {
-          cell.swap(record.fields[static_cast<size_t>(column)]);
-        }
+        if (column >= 0 && !row.error) b->text.append(record.fields[static_cast<size_t>(column)]);
+        b->cell_ends.push_back(b->text.size());
       }
     }
     for (size_t i = 0; i < b->size; ++i) {

@@ -42,6 +42,13 @@ struct Weights {
 constexpr size_t kMaxTokens = 8;
 constexpr size_t kMaxSorted = 128;
 
+// Whether SortedInto keeps every byte but spaces of a text with this many
+// bytes and bytes in bin 0 (spaces and a few others, see LetterBound): no
+// token dropped (at most kMaxTokens) and nothing cut at kMaxSorted.
+bool SortsWhole(size_t size, int bin0) {
+  return size + 2 <= kMaxSorted && bin0 < static_cast<int>(kMaxTokens);
+}
+
 size_t Split(std::string_view s, std::string_view* out) {
   size_t n = 0, start = 0;
   while (start <= s.size() && n < kMaxTokens) {
@@ -76,6 +83,23 @@ int32_t SwappedDob(PartialDate d) {
   return swapped ? swapped->Packed() : 0;
 }
 
+// A lower bound of the edit distance between two texts: per letter bin
+// (byte & 31; bin 0, which holds the space, is left out), what `a` has more
+// of, or fewer, whichever is larger. Each edit changes one bin by +1 and at
+// most one other by -1, so no fewer edits can turn one into the other.
+// `a_bins` is the bins of `a`; `b_bin0` receives b's bytes in bin 0.
+int LetterBound(const LetterBins& a_bins, std::string_view b, int& b_bin0) {
+  LetterBins d = a_bins;
+  for (unsigned char c : b) --d[c & 31];
+  b_bin0 = -d[0] + a_bins[0];
+  int more = 0, fewer = 0;
+  for (size_t i = 1; i < d.size(); ++i) {
+    more += std::max<int>(d[i], 0);
+    fewer += std::max<int>(-d[i], 0);
+  }
+  return std::max(more, fewer);
+}
+
 // One digit of the 8-digit packed dates differs (a typing error).
 bool OneDigitOff(int32_t a, int32_t b) {
   int diffs = 0;
@@ -95,6 +119,8 @@ PreparedMatchQuery::PreparedMatchQuery(const MatchQuery& q) : query_(q) {
     has_marks_ = std::any_of(q.full_name->text().begin(), q.full_name->text().end(),
                              [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
     tokens_hash_ = Fingerprint(SortedTokens(folded_));
+    for (unsigned char c : folded_) ++bins_[c & 31];
+    sorts_whole_ = SortsWhole(folded_.size(), bins_[0]);
     max_weight_ += Weights::kNameAgree;
   }
   if (q.date_of_birth) {
@@ -125,6 +151,12 @@ double PreparedMatchQuery::Weight(const VerificationIndex& index, const Entry& e
       w += !has_marks_ || e.nfc_hash == nfc_hash_ ? Weights::kNameAgree : Weights::kNameClose;
     } else if (e.tokens_hash == tokens_hash_) {
       w += Weights::kNameReordered;
+    } else if (int bin0 = 0; LetterBound(bins_, r, bin0) > 2 && sorts_whole_ &&
+                              SortsWhole(r.size(), bin0)) {
+      // More than two edits apart, in written and in sorted order alike
+      // (the same letters): neither close nor similar. Most candidates of a
+      // family-name + date key end here, before any edit distance.
+      w += Weights::kNameDisagree;
     } else {
       // Edit distance, not Jaro-Winkler: Vietnamese names share long
       // prefixes ("nguyen thi ..."), which Jaro-Winkler rewards.
@@ -179,10 +211,13 @@ void CollectCandidates(const BlockingIndex& blocking, const PreparedMatchQuery& 
   const MatchQuery& query = prepared.query();
   positions.clear();
   uint64_t skipped = 0;
-  auto collect = [&](BlockingIndex::Kind kind, uint64_t key) {
-    if (positions.size() >= kMaxCandidates) return;
-    if (!blocking.Collect(kind, key, kMaxBucket, positions)) ++skipped;
-  };
+  // Every key first (at most 1 + 4 dates x 8 tokens x 3 = 97), then one
+  // CollectMany, whose chain walks overlap their cache misses.
+  constexpr size_t kMaxKeys = 1 + 4 * kMaxTokens * 3;
+  static_assert(kMaxKeys <= BlockingIndex::kMaxRequests);
+  BlockingIndex::Request keys[kMaxKeys];
+  size_t nkeys = 0;
+  auto collect = [&](BlockingIndex::Kind kind, uint64_t key) { keys[nkeys++] = {kind, key}; };
   std::string_view tokens[kMaxTokens];
   size_t n = Split(prepared.folded(), tokens);
   if (query.date_of_birth && prepared.province() != 0 && n > 0) {
@@ -210,6 +245,33 @@ void CollectCandidates(const BlockingIndex& blocking, const PreparedMatchQuery& 
       }
     }
   }
+  thread_local std::vector<uint8_t> key_of;
+  uint32_t counts[kMaxKeys];
+  blocking.CollectMany(std::span(keys, nkeys), kMaxBucket, positions, key_of,
+                       std::span(counts, nkeys));
+  // As if the keys were collected one by one in order, stopping once
+  // kMaxCandidates positions are in: the keys after that point are not
+  // used (and not counted as skipped).
+  size_t running = 0;
+  size_t first_unused = nkeys;
+  for (size_t i = 0; i < nkeys; ++i) {
+    if (running >= kMaxCandidates) {
+      first_unused = i;
+      break;
+    }
+    if (counts[i] == BlockingIndex::kUnselective) {
+      ++skipped;
+    } else {
+      running += counts[i];
+    }
+  }
+  if (first_unused < nkeys) {
+    size_t kept = 0;
+    for (size_t j = 0; j < positions.size(); ++j) {
+      if (key_of[j] < first_unused) positions[kept++] = positions[j];
+    }
+    positions.resize(kept);
+  }
   std::sort(positions.begin(), positions.end());
   positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
   if (positions.size() > kMaxCandidates) positions.resize(kMaxCandidates);
@@ -223,9 +285,15 @@ void ScoreCandidates(const VerificationIndex& index, const PreparedMatchQuery& p
                      std::span<const uint32_t> positions, std::vector<double>& weights) {
   weights.resize(positions.size());
   auto entries = index.entries();
-  constexpr size_t kAhead = 4;  // entries are cache misses in a large register
-  for (size_t i = 0; i < positions.size(); ++i) {
-    if (i + kAhead < positions.size()) __builtin_prefetch(&entries[positions[i + kAhead]]);
+  const char* names = index.names().data();
+  // Entries and then their names are cache misses in a large register: the
+  // entry kAhead candidates on is prefetched, and the name of the one
+  // kAhead / 2 on (its entry has arrived by then).
+  constexpr size_t kAhead = 8;
+  const size_t n = positions.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(&entries[positions[i + kAhead]]);
+    if (i + kAhead / 2 < n) __builtin_prefetch(names + entries[positions[i + kAhead / 2]].name_offset);
     weights[i] = prepared.Weight(index, entries[positions[i]]);
   }
 }

@@ -22,6 +22,14 @@
 // A field not given adds 0. The score (0-100) is the weight as a share of
 // the weight the query would get if every given field agreed.
 //
+// Cost (bench/linkage_bench.cc): the ~25 blocking chains of a query are
+// walked side by side (BlockingIndex::CollectMany) so their cache misses
+// overlap; entries and their names are prefetched ahead while scoring; and
+// a name whose letter counts alone put it more than two edits away
+// (LetterBins, a lower bound of the edit distance) is scored "disagree"
+// without computing any edit distance. None of these changes a weight or
+// the candidate set.
+//
 // Bounds: each blocking key contributes at most kMaxBucket candidates (a
 // larger bucket is skipped as unselective) and a query scores at most
 // kMaxCandidates distinct entries.
@@ -29,6 +37,7 @@
 // Thread safety: pure functions of const indexes; the caller holds the lock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -50,6 +59,10 @@ struct MatchStats {
 
 // A query prepared once (folded forms, sorted tokens, fingerprints), then
 // scored against any number of entries without allocating.
+// Bytes of a text counted per bin (byte & 31), for a cheap lower bound of
+// the edit distance (register_matcher.cc LetterBound).
+using LetterBins = std::array<int16_t, 32>;
+
 class PreparedMatchQuery {
  public:
   explicit PreparedMatchQuery(const MatchQuery& query);
@@ -65,6 +78,8 @@ class PreparedMatchQuery {
   std::string folded_, sorted_;
   uint32_t folded_hash_ = 0, nfc_hash_ = 0, tokens_hash_ = 0, street_hash_ = 0;
   bool has_marks_ = false;  // the name was written with diacritics
+  LetterBins bins_{};       // of folded_
+  bool sorts_whole_ = false;  // sorted_ holds every letter of folded_
   int32_t dob_ = 0, swapped_dob_ = 0;
   int32_t commune_ = -1;
   int province_ = 0;

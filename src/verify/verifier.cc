@@ -150,7 +150,10 @@ Status Verifier::LoadSnapshot() {
     return Fail("snapshot.stale", "the snapshot was taken of another register (the event at seq " +
                                       std::to_string(meta.seq) + " differs)");
   }
-  InstallIndex(std::move(snap->index), meta.seq);
+  if (snap->blocking == nullptr) {
+    spdlog::info("verify: the snapshot's blocking keys are of another key scheme, rebuilding them");
+  }
+  InstallIndex(std::move(snap->index), meta.seq, std::move(snap->blocking));
   snapshot_seq_ = meta.seq;
   // An "import" event after the snapshot rebuilds here (ApplyEvent).
   if (auto s = CatchUp(); !s) return s;
@@ -167,10 +170,12 @@ Status Verifier::LoadSnapshot() {
   return {};
 }
 
-void Verifier::InstallIndex(std::unique_ptr<VerificationIndex> index, int64_t seq) {
-  // Derived structures are built before taking the lock and swapped in with
-  // the index, so Verify and Match never see the two out of step.
-  auto blocking = std::make_unique<BlockingIndex>(*index);
+void Verifier::InstallIndex(std::unique_ptr<VerificationIndex> index, int64_t seq,
+                            std::unique_ptr<BlockingIndex> blocking) {
+  // Derived structures are built (unless loaded with a snapshot) before
+  // taking the lock and swapped in with the index, so Verify and Match
+  // never see the two out of step.
+  if (blocking == nullptr) blocking = std::make_unique<BlockingIndex>(*index);
   {
     std::unique_lock lock(index_mu_);
     index_ = std::move(index);
@@ -183,6 +188,10 @@ void Verifier::InstallIndex(std::unique_ptr<VerificationIndex> index, int64_t se
 Status Verifier::SaveSnapshot() {
   if (options_.snapshot.empty()) return Fail("snapshot.io", "no snapshot path configured");
   std::lock_guard guard(snapshot_mu_);
+  // No event is applied during the write, so the blocking chains written
+  // describe exactly the entries written (index_snapshot.h). The follower
+  // is normally the caller, so it only holds up itself.
+  std::lock_guard no_events(catch_up_mu_);
   // The index reflects at least every event <= seq (SetApplied follows the
   // change); replaying a few events again after a load is harmless.
   int64_t seq = applied_seq();
@@ -194,9 +203,9 @@ Status Verifier::SaveSnapshot() {
   }
   SnapshotMeta meta{seq, page->events[0].at};
   auto start = std::chrono::steady_clock::now();
-  // The live index in 4 MiB pieces, each under the shared lock for a few
-  // milliseconds, so the follower is never held up for the whole write
-  // (index_snapshot.h explains why pieces of different moments are fine).
+  // The index in 4 MiB pieces, each under the shared lock for a few
+  // milliseconds (readers share it anyway; the catch-up lock above keeps
+  // the pieces one consistent image).
   SnapshotSource source;
   uint64_t generation = 0;
   {
@@ -223,6 +232,21 @@ Status Verifier::SaveSnapshot() {
     if (index_generation_ != generation) return replaced();
     std::memcpy(out.data(), index_->names().data() + first, out.size());
     return {};
+  };
+  source.heads_size = [&](size_t kind) -> Result<size_t> {
+    std::shared_lock lock(index_mu_);
+    if (index_generation_ != generation) return replaced();
+    return blocking_->heads(kind).size();
+  };
+  source.read_heads = [&](size_t kind, size_t first, std::span<BlockingIndex::Head> out) -> Status {
+    std::shared_lock lock(index_mu_);
+    if (index_generation_ != generation) return replaced();
+    return CopyBlocking(blocking_->heads(kind), first, out, BlockingIndex::Head{});
+  };
+  source.read_next = [&](size_t kind, size_t first, std::span<uint32_t> out) -> Status {
+    std::shared_lock lock(index_mu_);
+    if (index_generation_ != generation) return replaced();
+    return CopyBlocking(blocking_->next(kind), first, out, BlockingIndex::kNone);
   };
   auto pending = PendingSnapshot::Write(options_.snapshot, source, meta);
   if (!pending) return std::unexpected(pending.error());
@@ -256,10 +280,13 @@ Status Verifier::Rebuild() {
   auto count = registry_.CountCitizens();
   if (!count) return std::unexpected(count.error());
   auto index = std::make_unique<VerificationIndex>(static_cast<size_t>(*count));
-  auto s = registry_.ScanCitizens([&index](const registry::Citizen& c) -> Status {
-    index->Upsert(c);
-    return {};
-  });
+  // In storage order: a sequential read (id order costs a look-up per row).
+  auto s = registry_.ScanCitizens(
+      [&index](const registry::Citizen& c) -> Status {
+        index->Upsert(c);
+        return {};
+      },
+      registry::Registry::ScanOrder::kStorage);
   if (!s) return s;
   index->ShrinkToFit();
   InstallIndex(std::move(index), *seq);

@@ -169,9 +169,11 @@ class Verifier {
   size_t size() const;
   size_t MemoryBytes() const;
 
-  // Writes the snapshot now (options.snapshot must be set). The index is
-  // copied out in 4 MiB pieces, each under the shared lock for a few
-  // milliseconds, so neither Verify nor the follower waits for the write.
+  // Writes the snapshot now (options.snapshot must be set): the index and
+  // its blocking index (index_snapshot.h). They are copied out in 4 MiB
+  // pieces, each under the shared lock for a few milliseconds, so Verify
+  // never waits for the write; no feed event is applied meanwhile (the
+  // catch-up lock is held), so the pieces make one consistent image.
   Status SaveSnapshot();
   // Whether Create loaded the index from the snapshot (not a full scan).
   bool loaded_from_snapshot() const { return loaded_from_snapshot_; }
@@ -189,8 +191,9 @@ class Verifier {
   Status LoadSnapshot();
   // The one place the whole index is replaced (full build, snapshot load),
   // with everything <= seq applied. Structures derived from the index (the
-  // blocking index for Match) are rebuilt here.
-  void InstallIndex(std::unique_ptr<VerificationIndex> index, int64_t seq);
+  // blocking index for Match) are built here unless given (a snapshot's).
+  void InstallIndex(std::unique_ptr<VerificationIndex> index, int64_t seq,
+                    std::unique_ptr<BlockingIndex> blocking = nullptr);
   // On the follower: SaveSnapshot after a full build or enough events.
   void MaybeSaveSnapshot();
   Status ApplyEvent(const registry::FeedEvent& event);

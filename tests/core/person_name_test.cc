@@ -337,3 +337,64 @@ TEST(PersonNameFromStored, KeepsTextThatParseWouldNowReject) {
 
 }  // namespace
 }  // namespace dancu
+
+namespace dancu {
+namespace {
+
+// Parse folds in the same pass as it validates (common names) or through
+// FoldNameTo (the rest); either way folded() is FoldName(text()).
+TEST(PersonNameParse, FoldedIsFoldNameOfTheText) {
+  for (const char* text :
+       {"Nguyễn Văn An", "NGUYỄN   văn\tAN", "  Đặng Thị Ánh  ", "O'Neil Mary-Jane",
+        "Nguye\xCC\x82\xCC\x83n Va\xCC\x86n An",  // NFD: the general path
+        "An\xC2\xA0"
+        "Binh",  // U+00A0 between tokens
+        "An\xE3\x80\x80"
+        "Binh",  // U+3000: above the fast table
+        "Tr\xC2\xA8"
+        "an",                           // U+00A8 folds to a space and a mark
+        "\xEF\xBC\xA1n",                // full-width A
+        "Stra\xC3\x9F\xE1\xBA\x9E"}) {  // ß and capital ẞ
+    auto n = PersonName::Parse(text);
+    ASSERT_TRUE(n.has_value()) << text << ": " << n.error().message;
+    EXPECT_EQ(n->folded(), FoldName(n->text())) << text;
+  }
+}
+
+TEST(PersonNameParse, IntoAReusedNameGivesWhatAFreshParseGives) {
+  PersonName name;
+  for (const char* text : {"Tôn Nữ Thị Minh Khai Phương Hoàng", "An", "Lê  Thị", "Nguyễn Văn An"}) {
+    ASSERT_TRUE(PersonName::Parse(text, name)) << text;
+    PersonName fresh = PersonName::Parse(text).value();
+    EXPECT_EQ(name.text(), fresh.text());
+    EXPECT_EQ(name.folded(), fresh.folded());
+    EXPECT_EQ(name.tokens(), fresh.tokens());
+    EXPECT_EQ(name.family(), fresh.family());
+    EXPECT_EQ(name.middle(), fresh.middle());
+    EXPECT_EQ(name.given(), fresh.given());
+  }
+  // An error leaves no name behind, and its code is Parse's.
+  for (const char* bad : {"An 2", "\xFF An", "   "}) {
+    auto s = PersonName::Parse(bad, name);
+    ASSERT_FALSE(s) << bad;
+    EXPECT_EQ(s.error().code, PersonName::Parse(bad).error().code);
+    EXPECT_TRUE(name.text().empty()) << bad;
+  }
+  EXPECT_EQ(PersonName::Parse(std::string(101, 'a'), name).error().code, "name.too_long");
+  EXPECT_TRUE(name.text().empty());
+}
+
+TEST(PersonNameFromStored, IrregularSpacingKeepsTheJoinedTokens) {
+  PersonName stored = PersonName::FromStored(" Tôn  Nữ Thị   Minh ");
+  EXPECT_EQ(stored.text(), " Tôn  Nữ Thị   Minh ");
+  EXPECT_EQ(stored.tokens(), (std::vector<std::string_view>{"Tôn", "Nữ", "Thị", "Minh"}));
+  EXPECT_EQ(stored.family(), "Tôn");
+  EXPECT_EQ(stored.middle(), "Nữ Thị");
+  EXPECT_EQ(stored.given(), "Minh");
+  EXPECT_EQ(PersonName::FromStored("An").family(), "");
+  EXPECT_EQ(PersonName::FromStored("An").given(), "An");
+  EXPECT_EQ(PersonName::FromStored("").given(), "");
+}
+
+}  // namespace
+}  // namespace dancu

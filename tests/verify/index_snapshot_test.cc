@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
 #include "registry/registry_fixture.h"
+#include "verify/blocking_index.h"
 #include "verify/verifier.h"
 
 namespace dancu::verify {
@@ -165,7 +167,7 @@ TEST_F(IndexSnapshotTest, PiecesNewerThanTheSeqAndMissingBirthsAreFixedByTheRepl
   for (const registry::Citizen* c : {&husband_, &wife_, &son_, &single_}) {
     mixed.Upsert(Get(c->id));  // today's state (single_ already dead), no newborn
   }
-  auto pending = PendingSnapshot::Write(Snap(), mixed, SnapshotMeta{seq, at});
+  auto pending = PendingSnapshot::Write(Snap(), mixed, BlockingIndex(mixed), SnapshotMeta{seq, at});
   ASSERT_TRUE(pending);
   ASSERT_TRUE(pending->Commit());
 
@@ -188,8 +190,13 @@ TEST_F(IndexSnapshotTest, DamagedSnapshotsAreRejectedAndRebuilt) {
   };
   std::string flipped = good;
   flipped[256 + 3] ^= 0x01;  // inside the first entry
+  // The names follow the 4 entries; the blocking tables follow the names.
   std::string name_flipped = good;
-  name_flipped[good.size() - 2] ^= 0x20;  // inside the names arena
+  name_flipped[256 + 4 * sizeof(Entry) + 1] ^= 0x20;  // inside the names arena
+  std::string chain_flipped = good;
+  chain_flipped[good.size() - 2] ^= 0x01;  // the last kind's chain array
+  std::string head_count = good;
+  head_count[136] += 1;  // the last kind's head-table size (header offset 136)
   std::string version = good;
   version[8] = 9;  // version field
   std::string entry_size = good;
@@ -204,6 +211,8 @@ TEST_F(IndexSnapshotTest, DamagedSnapshotsAreRejectedAndRebuilt) {
       {"longer", good + "x"},
       {"entry byte flipped", flipped},
       {"name byte flipped", name_flipped},
+      {"blocking chain byte flipped", chain_flipped},
+      {"blocking head count changed", head_count},
       {"other version", version},
       {"other entry size", entry_size},
       {"not a snapshot", magic},
@@ -219,6 +228,62 @@ TEST_F(IndexSnapshotTest, DamagedSnapshotsAreRejectedAndRebuilt) {
     auto fresh = Make(false);
     ExpectSameAnswers(*v, *fresh);
   }
+}
+
+TEST_F(IndexSnapshotTest, TheBlockingIndexIsLoadedAndMatchesLikeAFreshBuild) {
+  Saved();
+  auto snap = LoadIndexSnapshot(Snap());
+  ASSERT_TRUE(snap) << snap.error().message;
+  ASSERT_NE(snap->blocking, nullptr);
+  BlockingIndex built(*snap->index);
+  for (size_t k = 0; k < BlockingIndex::kKinds; ++k) {
+    ASSERT_EQ(snap->blocking->heads(k).size(), built.heads(k).size());
+    EXPECT_EQ(std::memcmp(snap->blocking->heads(k).data(), built.heads(k).data(),
+                          built.heads(k).size_bytes()),
+              0);
+  }
+  auto loaded = Make();
+  ASSERT_TRUE(loaded->loaded_from_snapshot());
+  auto fresh = Make(false);
+  for (const registry::Citizen* c : {&husband_, &wife_, &son_, &single_}) {
+    MatchQuery q;
+    q.full_name = PersonName::Parse(c->full_name.folded()).value();  // no diacritics
+    q.date_of_birth = c->date_of_birth;
+    q.sex = c->sex;
+    auto a = loaded->Match(q, {});
+    auto b = fresh->Match(q, {});
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(a[0].id, c->id);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].id, b[i].id);
+  }
+}
+
+TEST_F(IndexSnapshotTest, BlockingTablesOfOtherEntriesAreRejectedAndRebuilt) {
+  // A well-formed file (valid digest) whose blocking chains belong to the
+  // same citizens at other positions: the key check catches it.
+  int64_t seq = Seq();
+  std::string at = reg_->Feed(seq - 1, 1).value().events.at(0).at;
+  VerificationIndex forward, backward;
+  for (const registry::Citizen* c : {&husband_, &wife_, &son_, &single_}) forward.Upsert(*c);
+  for (const registry::Citizen* c : {&single_, &son_, &wife_, &husband_}) backward.Upsert(*c);
+  auto pending =
+      PendingSnapshot::Write(Snap(), forward, BlockingIndex(backward), SnapshotMeta{seq, at});
+  ASSERT_TRUE(pending);
+  ASSERT_TRUE(pending->Commit());
+  auto direct = LoadIndexSnapshot(Snap());
+  ASSERT_FALSE(direct);
+  EXPECT_EQ(direct.error().code, "snapshot.invalid");
+  EXPECT_NE(direct.error().message.find("not under its key"), std::string::npos)
+      << direct.error().message;
+  auto v = Make();
+  EXPECT_FALSE(v->loaded_from_snapshot());
+  MatchQuery q;
+  q.full_name = husband_.full_name;
+  q.date_of_birth = husband_.date_of_birth;
+  auto m = v->Match(q, {});
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m[0].id, husband_.id);
 }
 
 TEST_F(IndexSnapshotTest, MissingSnapshotIsReportedAsMissing) {
@@ -260,8 +325,9 @@ TEST_F(IndexSnapshotTest, SnapshotAheadOfTheRegisterIsNotUsed) {
   Saved();
   auto snap = LoadIndexSnapshot(Snap());
   ASSERT_TRUE(snap);
-  auto pending =
-      PendingSnapshot::Write(Snap(), *snap->index, SnapshotMeta{Seq() + 5, snap->meta.event_at});
+  ASSERT_NE(snap->blocking, nullptr);
+  auto pending = PendingSnapshot::Write(Snap(), *snap->index, *snap->blocking,
+                                        SnapshotMeta{Seq() + 5, snap->meta.event_at});
   ASSERT_TRUE(pending);
   ASSERT_TRUE(pending->Commit());
   auto v = Make();
@@ -299,6 +365,93 @@ TEST_F(IndexSnapshotTest, FailedWriteLeavesNoTemporaryFile) {
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, "snapshot.io");
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "no-such-dir"));
+}
+
+class BlockingFromPartsTest : public registry::testing::RegistryTest {
+ protected:
+  void SetUp() override {
+    registry::testing::RegistryTest::SetUp();
+    for (const registry::Citizen* c : {&husband_, &wife_, &son_, &single_}) index_.Upsert(*c);
+    BlockingIndex b(index_);
+    for (size_t k = 0; k < BlockingIndex::kKinds; ++k) {
+      heads_[k].assign(b.heads(k).begin(), b.heads(k).end());
+      next_[k].assign(b.next(k).begin(), b.next(k).begin() + 4);
+    }
+  }
+  std::string Problem() {
+    auto r = BlockingIndex::FromParts(index_, heads_, next_);
+    if (r) return "ok";
+    EXPECT_EQ(r.error().code, "snapshot.invalid");
+    return r.error().message;
+  }
+  // The slot of the kind's head whose chain starts at `pos`.
+  size_t HeadOf(size_t kind, uint32_t pos) {
+    for (size_t s = 0; s < heads_[kind].size(); ++s) {
+      if (heads_[kind][s].first == pos) return s;
+    }
+    ADD_FAILURE() << "no head";
+    return 0;
+  }
+  VerificationIndex index_;
+  std::array<std::vector<BlockingIndex::Head>, BlockingIndex::kKinds> heads_;
+  std::array<std::vector<uint32_t>, BlockingIndex::kKinds> next_;
+};
+
+TEST_F(BlockingFromPartsTest, AcceptsTheTablesOfABuild) { EXPECT_EQ(Problem(), "ok"); }
+
+TEST_F(BlockingFromPartsTest, RejectsAChainArrayOfTheWrongSize) {
+  next_[1].push_back(BlockingIndex::kNone);
+  EXPECT_NE(Problem().find("wrong size"), std::string::npos);
+}
+
+TEST_F(BlockingFromPartsTest, RejectsAPositionOutsideTheIndex) {
+  heads_[0][HeadOf(0, 3)].first = 4;  // past the last entry
+  EXPECT_NE(Problem().find("outside the index"), std::string::npos);
+}
+
+TEST_F(BlockingFromPartsTest, RejectsAPositionOnTwoChainsAndOnNoChain) {
+  // Every fixture citizen has its own name-year-province key: chains of one.
+  ASSERT_EQ(next_[0][3], BlockingIndex::kNone);
+  next_[0][3] = 2;  // 2 is also the head of its own chain: a cycle risk
+  EXPECT_NE(Problem().find("two chains"), std::string::npos);
+  next_[0][3] = BlockingIndex::kNone;
+  heads_[0][HeadOf(0, 2)].first = BlockingIndex::kNone;  // 2 on no chain
+  EXPECT_NE(Problem().find("on no chain"), std::string::npos);
+}
+
+TEST_F(BlockingFromPartsTest, RejectsAFullTableAndAnUnreachableHead) {
+  std::vector<BlockingIndex::Head> full = heads_[2];
+  uint32_t key = 0x5a5a0000u;
+  for (auto& h : full) {
+    if (h.first == BlockingIndex::kEmpty) h = {key++, BlockingIndex::kNone};
+  }
+  std::swap(full, heads_[2]);
+  EXPECT_NE(Problem().find("load limit"), std::string::npos);
+  std::swap(full, heads_[2]);
+  // A head moved one slot on, with an empty slot before it: its look-up
+  // stops at the empty slot.
+  const size_t size = heads_[1].size();
+  size_t s = 0;
+  while (heads_[1][s].first == BlockingIndex::kEmpty ||
+         heads_[1][(s + 1) % size].first != BlockingIndex::kEmpty) {
+    ++s;  // 4 heads in 16 slots: one has an empty slot after it
+  }
+  std::swap(heads_[1][s], heads_[1][(s + 1) % size]);
+  EXPECT_NE(Problem().find("cannot reach"), std::string::npos);
+}
+
+TEST_F(BlockingFromPartsTest, RejectsChainsOfOtherKeys) {
+  // Entries 0 and 1 swap chains in every kind.
+  for (size_t k = 0; k < BlockingIndex::kKinds; ++k) {
+    for (auto& h : heads_[k]) {
+      if (h.first == 0 || h.first == 1) h.first ^= 1;
+    }
+    for (auto& p : next_[k]) {
+      if (p == 0 || p == 1) p ^= 1;
+    }
+    std::swap(next_[k][0], next_[k][1]);
+  }
+  EXPECT_NE(Problem().find("not under its key"), std::string::npos);
 }
 
 TEST(VerificationIndexFromParts, RejectsNamesOutsideTheArenaAndRepeatedIds) {

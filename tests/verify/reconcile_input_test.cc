@@ -103,6 +103,35 @@ TEST(ParseRow, AcceptsAgencyShapes) {
   EXPECT_FALSE(empty->full_name);
 }
 
+TEST(ParseRow, IntoAReusedQueryResetsWhatTheNextRowLacks) {
+  VerifyQuery q;
+  const Cells full{"001085123456", "",      "Nguyễn Văn An",    "14/03/1985",
+                   "nam",          "00004", "12 Lý Thường Kiệt"};
+  ASSERT_TRUE(ParseRow(full, kToday, q));
+  EXPECT_EQ(q.full_name->text(), "Nguyễn Văn An");
+  EXPECT_EQ(*q.address, "12 Lý Thường Kiệt");
+  ASSERT_TRUE(ParseRow(Cells{"", "123456789", "Lê An", "", "", "", "3 Hàng Bạc"}, kToday, q));
+  EXPECT_FALSE(q.id);
+  EXPECT_EQ(*q.old_id, "123456789");
+  EXPECT_EQ(q.full_name->text(), "Lê An");
+  EXPECT_EQ(q.full_name->folded(), "le an");
+  EXPECT_FALSE(q.date_of_birth);
+  EXPECT_FALSE(q.sex);
+  EXPECT_FALSE(q.commune_code);
+  EXPECT_EQ(*q.address, "3 Hàng Bạc");
+  ASSERT_TRUE(ParseRow(Row("001085123456"), kToday, q));
+  EXPECT_FALSE(q.old_id);
+  EXPECT_FALSE(q.full_name);
+  EXPECT_FALSE(q.address);
+  // The same answer as a fresh parse.
+  ASSERT_TRUE(ParseRow(full, kToday, q));
+  auto fresh = ParseRow(full, kToday);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(q.full_name->folded(), fresh->full_name->folded());
+  EXPECT_EQ(*q.date_of_birth, *fresh->date_of_birth);
+  EXPECT_EQ(*q.commune_code, *fresh->commune_code);
+}
+
 TEST(ParseRow, InvalidValuesNameTheirField) {
   struct Case {
     Cells cells;

@@ -258,6 +258,24 @@ TEST(DuplicateTracker, GrowsAndKeepsEveryKey) {
   EXPECT_LE(t.MemoryBytes(), 2u * 262144 * 16);
 }
 
+TEST(DuplicateTracker, ReserveSizesToTheRowsNotToAPowerOfTwo) {
+  DuplicateTracker t;
+  t.Reserve(300000);
+  // Load 0.8 at the hint: 375,000 slots a table (a power of two would be 524,288).
+  EXPECT_LE(t.MemoryBytes(), 2u * 376000 * 16);
+  EXPECT_GE(t.MemoryBytes(), 2u * 375000 * 16);
+  const size_t reserved = t.MemoryBytes();
+  for (uint64_t i = 1; i <= 300000; ++i) {
+    ASSERT_EQ(
+        t.Add(RowKeys{.id_key = i * 7919, .person_check = 1, .person_key = i}, i).same_id_line, 0);
+  }
+  EXPECT_EQ(t.MemoryBytes(), reserved);  // not rehashed
+  EXPECT_EQ(
+      t.Add(RowKeys{.id_key = uint64_t{7919} * 299999, .person_check = 2}, 300001).same_id_line,
+      299999);
+  EXPECT_TRUE(t.Add(RowKeys{.id_key = 7919, .person_check = 1}, 300002).repeated);
+}
+
 TEST_F(ReconcilerTest, MapErrorsWriteNothing) {
   ReconcileOptions o;
   o.map = "so=id";

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -70,6 +71,66 @@ TEST_F(RegisterMatcherTest, EachCorruptionAlone) {
   EXPECT_EQ(Top(QueryOf("Lê Văn Cường", "1940-05-06")), "4");            // register knows the year
   EXPECT_EQ(Top(QueryOf("Nguyễn Văn An", "1962-07-21")), "2");
   EXPECT_EQ(Top(QueryOf("Phạm Minh Đức", "1985-03-04")), "none");
+}
+
+TEST(BlockingIndexTest, CollectManyAgreesWithCollectAndDropsUnselectiveKeys) {
+  VerificationIndex index;
+  for (uint32_t i = 1; i <= 5; ++i) index.Upsert(Person(i, "Phạm Văn An", D(1985, 3, 4)));
+  index.Upsert(Person(6, "Lê Thị An", D(1985, 3, 4), "00004", Sex::kFemale));
+  index.Upsert(Person(7, "Lê Văn Bình", D(1990, 1, 1)));
+  BlockingIndex blocking(index);
+  const int32_t dob = D(1985, 3, 4).Packed();
+  const BlockingIndex::Request requests[] = {
+      {BlockingIndex::Kind::kGivenDob,
+       BlockingIndex::TokenDobKey(BlockingIndex::Kind::kGivenDob, "an", dob)},  // 6 people
+      {BlockingIndex::Kind::kFamilyDob, BlockingIndex::FamilyDobKey("le", dob, true)},  // 1
+      {BlockingIndex::Kind::kFamilyDob, BlockingIndex::FamilyDobKey("le", dob, false)},  // 0
+  };
+  std::vector<uint32_t> out, one;
+  std::vector<uint8_t> request_of;
+  uint32_t counts[3];
+  blocking.CollectMany(requests, 10, out, request_of, counts);
+  EXPECT_EQ(counts[0], 6u);
+  EXPECT_EQ(counts[1], 1u);
+  EXPECT_EQ(counts[2], 0u);
+  ASSERT_EQ(out.size(), 7u);
+  ASSERT_EQ(request_of.size(), 7u);
+  for (size_t r = 0; r < 3; ++r) {
+    one.clear();
+    ASSERT_TRUE(blocking.Collect(requests[r].kind, requests[r].key, 10, one));
+    std::vector<uint32_t> mine;
+    for (size_t j = 0; j < out.size(); ++j) {
+      if (request_of[j] == r) mine.push_back(out[j]);
+    }
+    std::sort(one.begin(), one.end());
+    std::sort(mine.begin(), mine.end());
+    EXPECT_EQ(mine, one) << r;
+  }
+  // A cap below the chain's length: that key adds nothing, the others do.
+  blocking.CollectMany(requests, 5, out, request_of, counts);
+  EXPECT_EQ(counts[0], BlockingIndex::kUnselective);
+  EXPECT_EQ(counts[1], 1u);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], 5u);  // the sixth entry, Lê Thị An
+  EXPECT_EQ(request_of[0], 1u);
+  EXPECT_FALSE(blocking.Collect(requests[0].kind, requests[0].key, 5, one));
+}
+
+TEST(RegisterMatcherWeightTest, NameLevelsAroundTheLetterCountShortcut) {
+  // Names far apart by their letter counts skip edit distance; names one
+  // edit apart in written or in sorted order must still be "close".
+  VerificationIndex index;
+  index.Upsert(Person(1, "Nguyễn Văn An", D(1985, 3, 4)));
+  index.Upsert(Person(2, "Nguyễn Văn Bình", D(1985, 3, 4)));   // 3+ edits: disagree
+  index.Upsert(Person(3, "Văn An Nguyễnn", D(1985, 3, 4)));    // sorted, one edit: close
+  index.Upsert(Person(4, "Nguyễn Văn Anh Anh", D(1985, 3, 4)));  // 3 letters more
+  MatchQuery q = QueryOf("Nguyen Van An", "1985-03-04");
+  PreparedMatchQuery p(q);
+  double w[4];
+  for (int i = 0; i < 4; ++i) w[i] = p.Weight(index, index.entries()[i]);
+  EXPECT_NEAR(w[0] - w[2], 12.97 - 7.32, 1e-9);   // agree - close
+  EXPECT_NEAR(w[2] - w[1], 7.32 + 5.63, 1e-9);    // close - disagree
+  EXPECT_NEAR(w[3], w[1], 1e-9);                  // disagree
 }
 
 TEST_F(RegisterMatcherTest, ScoresAndReviewBand) {
