@@ -7,42 +7,11 @@
 
 #include "core/admin_units.h"
 #include "linkage/key_hash.h"
+#include "verify/name_tokens.h"
 #include "verify/verification_index.h"
 
 namespace dancu::verify {
 namespace {
-
-// Folded names: tokens split on spaces; sorted and joined into a stack
-// buffer (no allocation per entry or query).
-constexpr size_t kMaxTokens = 8;
-constexpr size_t kMaxSorted = 128;
-
-size_t SplitTokens(std::string_view s, std::string_view* out) {
-  size_t n = 0, start = 0;
-  while (start <= s.size() && n < kMaxTokens) {
-    size_t end = s.find(' ', start);
-    if (end == std::string_view::npos) end = s.size();
-    if (end > start) out[n++] = s.substr(start, end - start);
-    start = end + 1;
-  }
-  return n;
-}
-
-std::string_view SortedJoin(const std::string_view* tokens, size_t n, char* buf) {
-  std::string_view t[kMaxTokens];
-  std::copy(tokens, tokens + n, t);
-  for (size_t i = 1; i < n; ++i) {
-    for (size_t j = i; j > 0 && t[j] < t[j - 1]; --j) std::swap(t[j], t[j - 1]);
-  }
-  size_t len = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (len + t[i].size() + 1 > kMaxSorted) break;
-    if (i > 0) buf[len++] = ' ';
-    std::memcpy(buf + len, t[i].data(), t[i].size());
-    len += t[i].size();
-  }
-  return std::string_view(buf, len);
-}
 
 // Commune code (as a number) -> province number, 0 if unknown.
 const std::vector<uint8_t>& ProvinceTable() {
@@ -92,10 +61,10 @@ uint64_t BlockingIndex::TokenDobKey(Kind kind, std::string_view token, int32_t p
 
 std::array<uint64_t, BlockingIndex::kKinds> BlockingIndex::KeysOf(const VerificationIndex& index,
                                                                   const Entry& e) {
-  std::string_view tokens[kMaxTokens];
-  size_t n = SplitTokens(index.FoldedName(e), tokens);
-  char buf[kMaxSorted];
-  std::string_view sorted = SortedJoin(tokens, n, buf);
+  std::string_view tokens[kMaxNameTokens];
+  size_t n = SplitNameTokens(index.FoldedName(e), tokens);
+  char buf[kMaxSortedName];
+  std::string_view sorted = SortedNameTokens(tokens, n, buf);
   std::string_view family = n > 0 ? tokens[0] : std::string_view();
   std::string_view given = n > 0 ? tokens[n - 1] : std::string_view();
   return {NameYearProvinceKey(sorted, e.date_of_birth / 10000, ProvinceOfCommune(e.commune)),

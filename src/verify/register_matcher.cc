@@ -8,6 +8,7 @@
 #include "core/person_name.h"
 #include "linkage/comparators.h"
 #include "verify/matching.h"
+#include "verify/name_tokens.h"
 
 namespace dancu::verify {
 namespace {
@@ -39,41 +40,17 @@ struct Weights {
   static constexpr double kStreetDisagree = -1.32;  // m .40, u 1
 };
 
-constexpr size_t kMaxTokens = 8;
-constexpr size_t kMaxSorted = 128;
-
 // Whether SortedInto keeps every byte but spaces of a text with this many
 // bytes and bytes in bin 0 (spaces and a few others, see LetterBound): no
-// token dropped (at most kMaxTokens) and nothing cut at kMaxSorted.
+// token dropped (at most kMaxNameTokens) and nothing cut at kMaxSortedName.
 bool SortsWhole(size_t size, int bin0) {
-  return size + 2 <= kMaxSorted && bin0 < static_cast<int>(kMaxTokens);
+  return size + 2 <= kMaxSortedName && bin0 < static_cast<int>(kMaxNameTokens);
 }
 
-size_t Split(std::string_view s, std::string_view* out) {
-  size_t n = 0, start = 0;
-  while (start <= s.size() && n < kMaxTokens) {
-    size_t end = s.find(' ', start);
-    if (end == std::string_view::npos) end = s.size();
-    if (end > start) out[n++] = s.substr(start, end - start);
-    start = end + 1;
-  }
-  return n;
-}
-
+// The sorted-token form of a folded name, in `buf` (kMaxSortedNameName bytes).
 std::string_view SortedInto(std::string_view folded, char* buf) {
-  std::string_view t[kMaxTokens];
-  size_t n = Split(folded, t);
-  for (size_t i = 1; i < n; ++i) {
-    for (size_t j = i; j > 0 && t[j] < t[j - 1]; --j) std::swap(t[j], t[j - 1]);
-  }
-  size_t len = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (len + t[i].size() + 1 > kMaxSorted) break;
-    if (i > 0) buf[len++] = ' ';
-    std::memcpy(buf + len, t[i].data(), t[i].size());
-    len += t[i].size();
-  }
-  return std::string_view(buf, len);
+  std::string_view t[kMaxNameTokens];
+  return SortedNameTokens(t, SplitNameTokens(folded, t), buf);
 }
 
 // dd and mm exchanged, if that is another valid full date; else 0.
@@ -112,7 +89,7 @@ bool OneDigitOff(int32_t a, int32_t b) {
 PreparedMatchQuery::PreparedMatchQuery(const MatchQuery& q) : query_(q) {
   if (q.full_name) {
     folded_ = q.full_name->folded();
-    char buf[kMaxSorted];
+    char buf[kMaxSortedName];
     sorted_ = SortedInto(folded_, buf);
     folded_hash_ = Fingerprint(folded_);
     nfc_hash_ = Fingerprint(q.full_name->text());
@@ -160,7 +137,7 @@ double PreparedMatchQuery::Weight(const VerificationIndex& index, const Entry& e
     } else {
       // Edit distance, not Jaro-Winkler: Vietnamese names share long
       // prefixes ("nguyen thi ..."), which Jaro-Winkler rewards.
-      char buf[kMaxSorted];
+      char buf[kMaxSortedName];
       std::string_view rs = SortedInto(r, buf);
       if (linkage::WithinOneEdit(folded_, r) || linkage::WithinOneEdit(sorted_, rs)) {
         w += Weights::kNameClose;
@@ -213,13 +190,13 @@ void CollectCandidates(const BlockingIndex& blocking, const PreparedMatchQuery& 
   uint64_t skipped = 0;
   // Every key first (at most 1 + 4 dates x 8 tokens x 3 = 97), then one
   // CollectMany, whose chain walks overlap their cache misses.
-  constexpr size_t kMaxKeys = 1 + 4 * kMaxTokens * 3;
+  constexpr size_t kMaxKeys = 1 + 4 * kMaxNameTokens * 3;
   static_assert(kMaxKeys <= BlockingIndex::kMaxRequests);
   BlockingIndex::Request keys[kMaxKeys];
   size_t nkeys = 0;
   auto collect = [&](BlockingIndex::Kind kind, uint64_t key) { keys[nkeys++] = {kind, key}; };
-  std::string_view tokens[kMaxTokens];
-  size_t n = Split(prepared.folded(), tokens);
+  std::string_view tokens[kMaxNameTokens];
+  size_t n = SplitNameTokens(prepared.folded(), tokens);
   if (query.date_of_birth && prepared.province() != 0 && n > 0) {
     collect(BlockingIndex::Kind::kNameYearProvince,
             BlockingIndex::NameYearProvinceKey(prepared.sorted(), query.date_of_birth->year(),
