@@ -10,6 +10,20 @@ Status Statement::Run() {
   }
 }
 
+Status Statement::ForEachRow(const std::function<void()>& row) {
+  for (;;) {
+    auto more = Step();
+    if (!more) {
+      Reset();
+      return std::unexpected(more.error());
+    }
+    if (!*more) break;
+    row();
+  }
+  Reset();
+  return {};
+}
+
 Result<int64_t> QueryInt(Connection& c, std::string_view sql) {
   Statement& st = c.Cached(sql);
   auto row = st.Step();

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ class Statement {
   virtual Result<bool> Step() = 0;
   // Steps to completion, for statements that return no rows.
   Status Run();
+  // Steps through every row, calling `row()` while the statement is on it,
+  // then resets the statement (also after an error, which it returns).
+  Status ForEachRow(const std::function<void()>& row);
   // Clears bindings and rewinds, so the statement can be reused.
   virtual void Reset() = 0;
 

@@ -109,18 +109,12 @@ Status AgencyKeys::ReloadLocked() const {
   loaded_at_us_ = clock_.Now().time_since_epoch().count();
   auto table = std::make_shared<Table>();
   auto& q = conn_->Cached("SELECT name, key_hash FROM agencies WHERE disabled = 0");
-  for (;;) {
-    auto row = q.Step();
-    if (!row) {
-      q.Reset();
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
+  auto s = q.ForEachRow([&] {
     auto hash = FromHex(q.Text(1));
     if (!hash) std::abort();  // written by Add: the table is corrupt
     table->by_bucket[Bucket(*hash)].push_back({*hash, std::string(q.Text(0))});
-  }
-  q.Reset();
+  });
+  if (!s) return s;
   std::unique_lock lock(table_mu_);
   table_ = std::move(table);
   return {};
@@ -164,16 +158,10 @@ Result<std::vector<Agency>> AgencyKeys::List() const {
   std::lock_guard lock(conn_mu_);
   auto& q = conn_->Cached("SELECT id, name, created_at, disabled FROM agencies ORDER BY name");
   std::vector<Agency> out;
-  for (;;) {
-    auto row = q.Step();
-    if (!row) {
-      q.Reset();
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
+  auto s = q.ForEachRow([&] {
     out.push_back(Agency{q.Int(0), std::string(q.Text(1)), std::string(q.Text(2)), q.Int(3) != 0});
-  }
-  q.Reset();
+  });
+  if (!s) return std::unexpected(s.error());
   return out;
 }
 

@@ -71,13 +71,7 @@ Status VerificationLog::RestoreTotals() {
       "disc_full_name, disc_date_of_birth, disc_sex, disc_permanent_address "
       "FROM verification_totals");
   std::lock_guard lock(mu_);
-  for (;;) {
-    auto row = q.Step();
-    if (!row) {
-      q.Reset();
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
+  return q.ForEachRow([&] {
     VerificationTotals& t = by_agency_[std::string(q.Text(0))];
     t.total = static_cast<uint64_t>(q.Int(1));
     t.matched = static_cast<uint64_t>(q.Int(2));
@@ -86,9 +80,7 @@ Status VerificationLog::RestoreTotals() {
     for (size_t i = 0; i < kFieldCount; ++i) {
       t.discrepancies[i] = static_cast<uint64_t>(q.Int(5 + static_cast<int>(i)));
     }
-  }
-  q.Reset();
-  return {};
+  });
 }
 
 void VerificationLog::Record(std::string_view agency, const VerifyQuery& query,
@@ -305,20 +297,14 @@ Result<std::vector<VerificationRecord>> VerificationLog::Stored(size_t max) cons
       "SELECT at, agency, fields, status, discrepant FROM (SELECT id, at, agency, fields, status, "
       "discrepant FROM verifications ORDER BY id DESC LIMIT ?) AS newest ORDER BY id");
   q.BindInt(1, static_cast<int64_t>(std::min<size_t>(max, INT64_MAX)));
-  for (;;) {
-    auto row = q.Step();
-    if (!row) {
-      q.Reset();
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
+  auto s = q.ForEachRow([&] {
     int64_t status = q.Int(3);
     if (status < 0 || status > 2) std::abort();  // written by Write: corrupt table
     out.push_back(VerificationRecord{ParseStoredTimestamp(q.Text(0)), std::string(q.Text(1)),
                                      static_cast<uint32_t>(q.Int(2)), static_cast<Outcome>(status),
                                      static_cast<uint32_t>(q.Int(4))});
-  }
-  q.Reset();
+  });
+  if (!s) return std::unexpected(s.error());
   return out;
 }
 

@@ -1,3 +1,5 @@
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "storage/database.h"
@@ -96,6 +98,32 @@ TEST_F(SqliteTest, TextAndNullRoundTrip) {
   EXPECT_EQ(sel.Text(0), v);
   ASSERT_TRUE(*sel.Step());
   EXPECT_TRUE(sel.IsNull(0));
+}
+
+TEST_F(SqliteTest, ForEachRowVisitsEveryRowAndResets) {
+  ASSERT_TRUE(conn_->Exec("CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2), (3)"));
+  auto& sel = conn_->Cached("SELECT k FROM t WHERE k >= ? ORDER BY k");
+  std::vector<int64_t> seen;
+  sel.BindInt(1, 2);
+  ASSERT_TRUE(sel.ForEachRow([&] { seen.push_back(sel.Int(0)); }));
+  EXPECT_EQ(seen, (std::vector<int64_t>{2, 3}));
+  // Reset: the bindings are cleared and the statement runs again from the top.
+  seen.clear();
+  sel.BindInt(1, 3);
+  ASSERT_TRUE(sel.ForEachRow([&] { seen.push_back(sel.Int(0)); }));
+  EXPECT_EQ(seen, (std::vector<int64_t>{3}));
+}
+
+TEST_F(SqliteTest, ForEachRowReturnsAStepErrorAndResets) {
+  // abs() of the smallest integer overflows when the row is computed.
+  auto& bad = conn_->Cached("SELECT abs(-9223372036854775807 - 1)");
+  int rows = 0;
+  auto s = bad.ForEachRow([&] { ++rows; });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(rows, 0);
+  EXPECT_FALSE(s.error().message.empty());
+  // The connection is usable afterwards.
+  EXPECT_EQ(Scalar("SELECT 7"), 7);
 }
 
 constexpr Migration kMigrations[] = {
