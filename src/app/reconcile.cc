@@ -8,14 +8,12 @@
 // --map or a header that names no usable column (nothing is written).
 #include <sys/resource.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 
 #include "app/commands.h"
 #include "app/progress.h"
 #include "app/register_files.h"
-#include "verify/index_snapshot.h"
 #include "verify/reconciler.h"
 #include "verify/verifier.h"
 
@@ -38,23 +36,12 @@ int Reconcile(const ReconcileOptions& o) {
   }
   auto reg = OpenRegisterIn(o.data_dir, /*create=*/false);
   if (!reg) return 1;
-  auto t0 = std::chrono::steady_clock::now();
-  // The index snapshot that `serve` keeps (verify/index_snapshot.h) makes
-  // start-up a load instead of a scan when it is current; otherwise the
-  // register is scanned and a fresh snapshot is left for next time.
-  auto verifier = verify::Verifier::Create(
-      *reg->registry, verify::VerifierOptions{.snapshot = verify::IndexSnapshotPath(o.data_dir)});
-  if (!verifier) {
-    std::fprintf(stderr, "dancu: building the verification index: %s\n",
-                 verifier.error().message.c_str());
-    return 1;
-  }
-  double index_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::fprintf(
-      stderr, "verification index: %zu citizens in %.1f s (%s)\n", (*verifier)->size(),
-      index_seconds,
-      (*verifier)->loaded_from_snapshot() ? "loaded from snapshot" : "built from register");
+  // The index snapshot that `serve` keeps makes start-up a load instead of
+  // a scan when it is current.
+  auto [verifier, index_seconds, origin] = OpenVerifierIn(o.data_dir, *reg->registry);
+  if (!verifier) return 1;
+  std::fprintf(stderr, "verification index: %zu citizens in %.1f s (%s)\n", verifier->size(),
+               index_seconds, std::string(origin).c_str());
 
   verify::ReconcileOptions options;
   options.map = o.map;
@@ -66,7 +53,7 @@ int Reconcile(const ReconcileOptions& o) {
   options.progress = [&progress](const verify::ReconcileProgress& p) { progress.Update(p.rows); };
 
   auto cpu_before = CpuSeconds();
-  auto summary = verify::Reconcile(**verifier, o.input, o.out, options, reg->clock);
+  auto summary = verify::Reconcile(*verifier, o.input, o.out, options, reg->clock);
   if (!summary) {
     const Error& e = summary.error();
     std::fprintf(stderr, "dancu: %s: %s%s%s (%s)\n", o.input.c_str(),

@@ -1,6 +1,9 @@
 #include "app/register_files.h"
 
+#include <chrono>
 #include <cstdio>
+
+#include "verify/index_snapshot.h"
 
 namespace dancu::app {
 
@@ -25,6 +28,22 @@ std::unique_ptr<OpenRegister> OpenRegisterIn(const std::filesystem::path& dir, b
   }
   r->registry = std::move(*reg);
   return r;
+}
+
+OpenedVerifier OpenVerifierIn(const std::filesystem::path& dir, const registry::Registry& registry) {
+  auto start = std::chrono::steady_clock::now();
+  auto verifier = verify::Verifier::Create(
+      registry, verify::VerifierOptions{.snapshot = verify::IndexSnapshotPath(dir)});
+  if (!verifier) {
+    std::fprintf(stderr, "dancu: building the verification index: %s\n",
+                 verifier.error().message.c_str());
+    return {};
+  }
+  OpenedVerifier out;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.origin = (*verifier)->loaded_from_snapshot() ? "loaded from snapshot" : "built from register";
+  out.verifier = std::move(*verifier);
+  return out;
 }
 
 }  // namespace dancu::app

@@ -3,11 +3,13 @@
 
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/random.h"
 #include "registry/registry.h"
 #include "storage/database.h"
+#include "verify/verifier.h"
 
 namespace dancu::app {
 
@@ -26,5 +28,16 @@ inline std::filesystem::path RegisterDbPath(const std::filesystem::path& dir) {
 // Opens (creating if `create`) the register in `dir`; prints the error and
 // returns nullptr on failure.
 std::unique_ptr<OpenRegister> OpenRegisterIn(const std::filesystem::path& dir, bool create);
+
+// The verification index of the register in `dir`, loaded from the snapshot
+// there when it is current (verify/index_snapshot.h), else built by scanning
+// the register (leaving a fresh snapshot). Prints the error and returns
+// nullptr on failure.
+struct OpenedVerifier {
+  std::unique_ptr<verify::Verifier> verifier;
+  double seconds = 0;        // time to load or build
+  std::string_view origin;   // "loaded from snapshot" / "built from register"
+};
+OpenedVerifier OpenVerifierIn(const std::filesystem::path& dir, const registry::Registry& registry);
 
 }  // namespace dancu::app

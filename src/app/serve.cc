@@ -1,5 +1,4 @@
 // dancu serve: every module in one process.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,7 +13,6 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "verify/agency_keys.h"
-#include "verify/index_snapshot.h"
 #include "verify/reconcile_jobs.h"
 #include "verify/verification_log.h"
 #include "verify/verifier.h"
@@ -76,17 +74,9 @@ int Serve(const ServeOptions& o) {
   // The verification index: loaded from DIR/verify-index.snap (or built from
   // the register), then kept live by following the change feed until the
   // server stops; the snapshot is rewritten at shutdown.
-  auto index_start = std::chrono::steady_clock::now();
-  auto verifier = verify::Verifier::Create(
-      *reg->registry, verify::VerifierOptions{.snapshot = verify::IndexSnapshotPath(o.data_dir)});
-  if (!verifier) {
-    std::fprintf(stderr, "dancu: building the verification index: %s\n",
-                 verifier.error().message.c_str());
-    return 1;
-  }
-  double index_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
-  (*verifier)->Start();
+  auto [verifier, index_seconds, index_origin] = OpenVerifierIn(o.data_dir, *reg->registry);
+  if (!verifier) return 1;
+  verifier->Start();
   auto verification_log = verify::VerificationLog::Open(**verify_db, reg->clock);
   if (!verification_log) {
     std::fprintf(stderr, "dancu: %s\n", verification_log.error().message.c_str());
@@ -98,7 +88,7 @@ int Serve(const ServeOptions& o) {
   // the same file system, so accepting one is a rename.
   const std::filesystem::path reconcile_dir = std::filesystem::path(o.data_dir) / "reconcile";
   auto reconcile_jobs =
-      verify::ReconcileJobs::Open(reconcile_dir, **verifier, reg->clock, reg->random);
+      verify::ReconcileJobs::Open(reconcile_dir, *verifier, reg->clock, reg->random);
   if (!reconcile_jobs) {
     std::fprintf(stderr, "dancu: %s\n", reconcile_jobs.error().message.c_str());
     return 1;
@@ -106,9 +96,14 @@ int Serve(const ServeOptions& o) {
   server_options.upload_dir = reconcile_dir / "uploads";
   std::error_code upload_dir_error;
   std::filesystem::create_directories(server_options.upload_dir, upload_dir_error);
+  if (upload_dir_error) {
+    std::fprintf(stderr, "dancu: cannot create %s: %s\n", server_options.upload_dir.c_str(),
+                 upload_dir_error.message().c_str());
+    return 1;
+  }
 
   http::Router router;
-  api::ApiDeps deps{*reg->registry, metrics, reg->clock, verifier->get(), verification_log->get()};
+  api::ApiDeps deps{*reg->registry, metrics, reg->clock, verifier.get(), verification_log->get()};
   deps.reconcile_jobs = reconcile_jobs->get();
   api::AddRoutes(router, deps);
 
@@ -122,8 +117,7 @@ int Serve(const ServeOptions& o) {
   std::printf("dancu: register %s (%lld citizens)\n", reg->db->Describe().c_str(),
               static_cast<long long>(count.value_or(0)));
   std::printf("dancu: verification index %zu citizens, %zu bytes, %s in %.1f s\n",
-              (*verifier)->size(), (*verifier)->MemoryBytes(),
-              (*verifier)->loaded_from_snapshot() ? "loaded from snapshot" : "built from register",
+              verifier->size(), verifier->MemoryBytes(), std::string(index_origin).c_str(),
               index_seconds);
   // Tests and scripts read this line to learn the port (--listen HOST:0).
   std::printf("dancu: listening on http://%s:%u\n", server_options.host.c_str(), *port);
@@ -131,7 +125,7 @@ int Serve(const ServeOptions& o) {
   server.Run();
   (*reconcile_jobs)->Stop();    // a running job is queued again at the next start
   (*verification_log)->Stop();  // commits the queued records
-  (*verifier)->Stop();           // writes the index snapshot
+  verifier->Stop();           // writes the index snapshot
   std::printf("dancu: stopped\n");
   return 0;
 }

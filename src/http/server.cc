@@ -316,6 +316,7 @@ class Session : public std::enable_shared_from_this<Session> {
   RequestContext ctx_;
   std::string head_;  // serialized response head, reused
   std::filesystem::path upload_path_;  // during ServeUpload's handler call
+  std::optional<RouteMatch> routed_;   // set by Loop from the headers, see there
   bool idle_ = true;
 };
 
@@ -346,11 +347,16 @@ Task<void> Session::Loop() {
     idle_ = false;
     first = false;
     auto start = std::chrono::steady_clock::now();
+    routed_.reset();
     if (!ec && !parser.is_done() && server_.has_upload_routes()) {
-      const Route* route = nullptr;
-      if (ctx_.Reset(parser.get())) route = server_.router().Match(ctx_).route;
-      if (route != nullptr && route->body_mode == BodyMode::kFile) {
-        if (!co_await ServeUpload(parser, *route, start)) break;
+      // Routed from the headers, to stream an upload route's body; Handle
+      // reuses the match for the other routes (same request object).
+      if (ctx_.Reset(parser.get())) routed_ = server_.router().Match(ctx_);
+      if (routed_ && routed_->route != nullptr &&
+          routed_->route->body_mode == BodyMode::kFile) {
+        const Route& route = *routed_->route;
+        routed_.reset();  // ServeUpload hands the handler another request
+        if (!co_await ServeUpload(parser, route, start)) break;
         continue;
       }
     }
@@ -441,8 +447,14 @@ Response Session::SafeHandle(const Request& request, RouteStats*& stats) {
 }
 
 Response Session::Handle(const Request& request, RouteStats*& stats) {
-  if (auto s = ctx_.Reset(request); !s) return ProblemResponse(s.error());
-  RouteMatch match = server_.router().Match(ctx_);
+  RouteMatch match;
+  if (routed_) {
+    match = *routed_;  // Loop already reset ctx_ on this request and routed it
+    routed_.reset();
+  } else {
+    if (auto s = ctx_.Reset(request); !s) return ProblemResponse(s.error());
+    match = server_.router().Match(ctx_);
+  }
   if (match.route == nullptr) return Router::UnmatchedResponse(match, ctx_);
   stats = &server_.Stats(match.route->index);
   if (auto denied = Authenticate(*match.route)) return std::move(*denied);

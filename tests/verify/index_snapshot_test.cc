@@ -86,6 +86,21 @@ class IndexSnapshotTest : public registry::testing::RegistryTest {
   }
 
   // Writes a snapshot of the fixture register and returns its bytes.
+  // Two events after a snapshot: single_ dies, wife_ gives birth.
+  void DeathAndBirth() {
+    registry::DeathRequest death;
+    death.citizen_id = single_.id;
+    death.date_of_death = Date(2026, 11, 1);
+    ASSERT_TRUE(reg_->RegisterDeath(death, Officer()));
+    registry::BirthRequest birth;
+    birth.full_name = PersonName::Parse("Nguyễn Thị Mai").value();
+    birth.sex = Sex::kFemale;
+    birth.date_of_birth = Date(2026, 11, 2);
+    birth.birth_commune_code = "00004";
+    birth.mother_id = wife_.id;
+    auto born = reg_->RegisterBirth(birth, Officer());
+    ASSERT_TRUE(born) << born.error().message;
+  }
   std::string Saved() {
     auto v = Make();
     EXPECT_TRUE(v->SaveSnapshot());
@@ -121,18 +136,8 @@ TEST_F(IndexSnapshotTest, SnapshotPartsRoundTripExactly) {
 
 TEST_F(IndexSnapshotTest, EventsAfterTheSnapshotAreCaughtUp) {
   Saved();
-  registry::DeathRequest death;
-  death.citizen_id = single_.id;
-  death.date_of_death = Date(2026, 11, 1);
-  ASSERT_TRUE(reg_->RegisterDeath(death, Officer()));
-  registry::BirthRequest birth;
-  birth.full_name = PersonName::Parse("Nguyễn Thị Mai").value();
-  birth.sex = Sex::kFemale;
-  birth.date_of_birth = Date(2026, 11, 2);
-  birth.birth_commune_code = "00004";
-  birth.mother_id = wife_.id;
-  auto born = reg_->RegisterBirth(birth, Officer());
-  ASSERT_TRUE(born) << born.error().message;
+  DeathAndBirth();
+  if (HasFatalFailure()) return;
 
   auto loaded = Make();
   EXPECT_TRUE(loaded->loaded_from_snapshot());
@@ -151,17 +156,8 @@ TEST_F(IndexSnapshotTest, PiecesNewerThanTheSeqAndMissingBirthsAreFixedByTheRepl
   // during the write. Loading replays those events and must end up exact.
   int64_t seq = Seq();
   std::string at = reg_->Feed(seq - 1, 1).value().events.at(0).at;
-  registry::DeathRequest death;
-  death.citizen_id = single_.id;
-  death.date_of_death = Date(2026, 11, 1);
-  ASSERT_TRUE(reg_->RegisterDeath(death, Officer()));
-  registry::BirthRequest birth;
-  birth.full_name = PersonName::Parse("Nguyễn Thị Mai").value();
-  birth.sex = Sex::kFemale;
-  birth.date_of_birth = Date(2026, 11, 2);
-  birth.birth_commune_code = "00004";
-  birth.mother_id = wife_.id;
-  ASSERT_TRUE(reg_->RegisterBirth(birth, Officer()));
+  DeathAndBirth();
+  if (HasFatalFailure()) return;
 
   VerificationIndex mixed;
   for (const registry::Citizen* c : {&husband_, &wife_, &son_, &single_}) {

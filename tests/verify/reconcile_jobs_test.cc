@@ -7,23 +7,15 @@
 #include <boost/json/parse.hpp>
 #include <fstream>
 
-#include "registry/registry_fixture.h"
+#include "verify/verifier_fixture.h"
 
 namespace dancu::verify {
 namespace {
 
 constexpr auto kWait = std::chrono::seconds(30);
 
-class ReconcileJobsTest : public registry::testing::RegistryTest {
+class ReconcileJobsTest : public testing::VerifierTestBase {
  protected:
-  void SetUp() override {
-    RegistryTest::SetUp();
-    if (HasFatalFailure()) return;
-    auto v = Verifier::Create(*reg_);
-    ASSERT_TRUE(v) << v.error().message;
-    verifier_ = std::move(*v);
-  }
-  void TearDown() override { verifier_.reset(); }
 
   std::filesystem::path Jobs() const { return dir_.path() / "reconcile"; }
   std::filesystem::path Upload(const std::string& name, const std::string& text) {
@@ -37,7 +29,6 @@ class ReconcileJobsTest : public registry::testing::RegistryTest {
     return j ? std::move(*j) : nullptr;
   }
 
-  std::unique_ptr<Verifier> verifier_;
 };
 
 TEST_F(ReconcileJobsTest, RunsAJobAndKeepsItAcrossARestart) {

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "core/csv.h"
-#include "registry/registry_fixture.h"
+#include "verify/verifier_fixture.h"
 
 namespace dancu::verify {
 namespace {
@@ -24,15 +24,8 @@ constexpr char kDung[] = "079150456789";   // Lê Thị Dung, female, 1950, 2574
 
 using Row = std::map<std::string, std::string>;
 
-class ReconcilerTest : public registry::testing::RegistryTest {
+class ReconcilerTest : public testing::VerifierTestBase {
  protected:
-  void SetUp() override {
-    RegistryTest::SetUp();
-    if (HasFatalFailure()) return;
-    auto v = Verifier::Create(*reg_);
-    ASSERT_TRUE(v) << v.error().message;
-    verifier_ = std::move(*v);
-  }
 
   std::filesystem::path Input(const std::string& text) {
     auto path = dir_.path() / "input.csv";
@@ -72,7 +65,6 @@ class ReconcilerTest : public registry::testing::RegistryTest {
     return none;
   }
 
-  std::unique_ptr<Verifier> verifier_;
   std::vector<std::string> header_;
   std::vector<Row> rows_;
   std::string report_text_;

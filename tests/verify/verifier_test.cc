@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "registry/registry_fixture.h"
+#include "verify/verifier_fixture.h"
 
 namespace dancu::verify {
 namespace {
@@ -15,16 +15,8 @@ using registry::testing::Person;
 
 constexpr auto kWait = std::chrono::seconds(1);  // the liveness bound
 
-class VerifierTest : public registry::testing::RegistryTest {
+class VerifierTest : public testing::VerifierTestBase {
  protected:
-  void SetUp() override {
-    RegistryTest::SetUp();
-    if (HasFatalFailure()) return;
-    auto v = Verifier::Create(*reg_);
-    ASSERT_TRUE(v) << v.error().message;
-    verifier_ = std::move(*v);
-  }
-  void TearDown() override { verifier_.reset(); }
 
   VerifyQuery ById(CitizenId id) {
     VerifyQuery q;
@@ -40,7 +32,6 @@ class VerifierTest : public registry::testing::RegistryTest {
   // Waits for the follower to apply `seq`: deterministic, no sleeping.
   void Applied(int64_t seq) { ASSERT_TRUE(verifier_->WaitUntilApplied(seq, kWait)) << seq; }
 
-  std::unique_ptr<Verifier> verifier_;
 };
 
 TEST_F(VerifierTest, IndexHoldsEveryCitizen) {
