@@ -11,10 +11,19 @@ PACKAGES=(
   libssl-dev libsodium-dev
   libutf8proc-dev libxxhash-dev
   libcli11-dev libspdlog-dev libfmt-dev
-  libqrencode-dev libzbar-dev
+  libqrencode-dev libzbar-dev liboath-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk hyperfine curl
 )
+# Node.js + npm run the openid-client end-to-end suite (tests/e2e/oidc) and the
+# sample relying party. Only when no `node` is installed: a NodeSource node
+# bundles its own npm and conflicts with Debian's npm package. Debian 12's
+# nodejs is 18, older than openid-client v6 needs (>= 20.19): with it the
+# oidc_client_e2e test fails with "node ... is too old" until a Node.js >= 20.19
+# (NodeSource, or Debian 13's nodejs) is installed.
+if ! command -v node > /dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -14,6 +14,9 @@ struct ServeOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:8080";
   int threads = 0;
+  // The public base URL (OpenID Connect issuer), e.g. https://id.example.gov.vn;
+  // empty: http://HOST:PORT of the bound socket.
+  std::string issuer;
 };
 int Serve(const ServeOptions& o);
 

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--data", serve.data_dir, "Data directory")->required();
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT (port 0 picks a free port)");
   serve_cmd->add_option("--threads", serve.threads, "I/O threads (default: one per core)");
+  serve_cmd->add_option("--issuer", serve.issuer,
+                        "Public base URL, the OpenID Connect issuer (default: http://HOST:PORT)");
 
   dancu::app::GenerateOptions gen;
   auto* gen_cmd = cli.add_subcommand("generate", "Create a synthetic population");

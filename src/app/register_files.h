@@ -25,8 +25,13 @@ inline std::filesystem::path RegisterDbPath(const std::filesystem::path& dir) {
   return dir / "register.db";
 }
 
-// Opens (creating if `create`) the register in `dir`; prints the error and
-// returns nullptr on failure.
+// The environment variable that puts the register on PostgreSQL: a libpq
+// connection string or URI ("postgresql://dancu@db.internal/register").
+// Unset: the embedded SQLite register, DIR/register.db.
+inline constexpr const char* kRegisterUrlVariable = "DANCU_REGISTER_URL";
+
+// Opens (creating if `create`) the register in `dir`, or on PostgreSQL when
+// DANCU_REGISTER_URL is set; prints the error and returns nullptr on failure.
 std::unique_ptr<OpenRegister> OpenRegisterIn(const std::filesystem::path& dir, bool create);
 
 // The verification index of the register in `dir`, loaded from the snapshot

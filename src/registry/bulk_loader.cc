@@ -95,10 +95,10 @@ Status BulkLoader::Start() {
   if (!seq) return std::unexpected(seq.error());
   seq_ = *seq;
   impl_.pending_seq = seq_;
-  auto any = ScalarInt(c, "SELECT COUNT(*) FROM (SELECT 1 FROM citizens LIMIT 1)");
+  auto any = ScalarInt(c, "SELECT COUNT(*) FROM (SELECT 1 FROM citizens LIMIT 1) AS any_citizen");
   if (!any) return std::unexpected(any.error());
   was_empty_ = *any == 0;
-  auto households = ScalarInt(c, "SELECT COUNT(*) FROM (SELECT 1 FROM households LIMIT 1)");
+  auto households = ScalarInt(c, "SELECT COUNT(*) FROM (SELECT 1 FROM households LIMIT 1) AS any_household");
   if (!households) return std::unexpected(households.error());
   had_no_households_ = *households == 0;
   if (was_empty_) {
@@ -109,9 +109,20 @@ Status BulkLoader::Start() {
       if (auto s = c.Exec("DROP INDEX IF EXISTS " + std::string(name)); !s) return s;
     }
   }
-  insert_ = &c.Cached(kInsertCitizen);
-  insert_household_ = &c.Cached(
-      "INSERT INTO households (id, head_id, commune, street, updated_seq) VALUES (?, ?, ?, ?, ?)");
+  // A repeated id or a second head is reported, not fatal. SQLite goes on
+  // after a failed statement; PostgreSQL aborts the whole transaction, so
+  // there the inserts skip conflicts and say so by returning no row.
+  constexpr std::string_view kInsertHousehold =
+      "INSERT INTO households (id, head_id, commune, street, updated_seq) VALUES (?, ?, ?, ?, ?)";
+  constexpr std::string_view kOrSkip = " ON CONFLICT DO NOTHING RETURNING 1";
+  skip_conflicts_ = c.engine() == "postgres";
+  if (skip_conflicts_) {
+    insert_ = &c.Cached(std::string(kInsertCitizen) + std::string(kOrSkip));
+    insert_household_ = &c.Cached(std::string(kInsertHousehold) + std::string(kOrSkip));
+  } else {
+    insert_ = &c.Cached(kInsertCitizen);
+    insert_household_ = &c.Cached(kInsertHousehold);
+  }
   return {};
 }
 
@@ -133,13 +144,18 @@ Status BulkLoader::Add(const Citizen& citizen, int64_t name_hash) {
   BindCitizen(st, citizen, seq_, name_hash);
   auto s = st.Step();
   st.Reset();
-  if (!s) {
+  bool conflict = s ? skip_conflicts_ && !*s : s.error().code == "storage.constraint";
+  if (!s && !conflict) {
     failed_calls_.push_back(call);
-    if (s.error().code == "storage.constraint") {
-      return Fail("conflict.citizen_exists",
-                  "citizen " + citizen.id.ToString() + " appears more than once", "id");
-    }
     return std::unexpected(s.error());
+  }
+  // Into an empty register the in-memory checks report repeated ids at
+  // Finish (SQLite has no id index during such a load; PostgreSQL skipped
+  // the row), so only a clash with a citizen already there is said here.
+  if (conflict && !was_empty_) {
+    failed_calls_.push_back(call);
+    return Fail("conflict.citizen_exists",
+                "citizen " + citizen.id.ToString() + " appears more than once", "id");
   }
   auto row = static_cast<uint32_t>(checks_->rows());
   checks_->Record(citizen);
@@ -154,8 +170,8 @@ Status BulkLoader::Add(const Citizen& citizen, int64_t name_hash) {
     h.BindInt(5, seq_);
     auto hs = h.Step();
     h.Reset();
-    if (!hs) {
-      if (hs.error().code != "storage.constraint") return std::unexpected(hs.error());
+    if (!hs || (skip_conflicts_ && !*hs)) {
+      if (!hs && hs.error().code != "storage.constraint") return std::unexpected(hs.error());
       // A second head, or a household already in the register: Finish says which.
       checks_->RecordHouseholdConflict(*citizen.household_id, row);
     }
@@ -238,6 +254,15 @@ Result<EventResult> BulkLoader::Finish(std::vector<BulkProblem>& problems,
       if (auto s = c.Exec("PRAGMA cache_size=-8192"); !s) return std::unexpected(s.error());
     }
     if (auto s = c.Exec(SecondaryIndexDdl()); !s) return std::unexpected(s.error());
+  }
+  if (c.engine() == "postgres") {
+    // Households were loaded with their own ids; new ones (a move founding
+    // a household) take ids from the sequence, which must start above them.
+    if (auto s = c.Exec("SELECT setval(pg_get_serial_sequence('households', 'id'), "
+                        "GREATEST((SELECT MAX(id) FROM households), 1))");
+        !s) {
+      return std::unexpected(s.error());
+    }
   }
   EventDraft draft;
   draft.type = "import";

@@ -91,6 +91,7 @@ class BulkLoader {
   std::optional<storage::Transaction> tx_;
   storage::Statement* insert_ = nullptr;
   storage::Statement* insert_household_ = nullptr;
+  bool skip_conflicts_ = false;  // PostgreSQL: conflicts return no row instead of failing
   bool was_empty_ = false;          // no citizens before this load
   bool had_no_households_ = false;  // no households before this load
   int64_t seq_ = 0;

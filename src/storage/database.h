@@ -130,4 +130,10 @@ class Database {
 Result<std::unique_ptr<Database>> OpenSqlite(const std::filesystem::path& file,
                                              SqliteOptions options = {});
 
+// Connects to PostgreSQL with a libpq connection string ("host=/run/pg
+// dbname=dancu" or "postgresql://user@host/dancu"), once now so that a bad
+// one fails here. Write transactions are serialised per database by an
+// advisory lock (postgres/postgres_database.cc). Errors: storage.open.
+Result<std::unique_ptr<Database>> OpenPostgres(std::string_view conninfo);
+
 }  // namespace dancu::storage

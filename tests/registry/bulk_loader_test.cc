@@ -10,7 +10,8 @@ class EmptyRegisterTest : public ::testing::Test {
  protected:
   EmptyRegisterTest() : clock_(At(2026, 11, 23)), random_(7) {}
   void SetUp() override {
-    db_ = storage::OpenSqlite(dir_.path() / "register.db").value();
+    where_.emplace(dir_.path() / "register.db");
+    db_ = where_->Open().value();
     reg_ = Registry::Open(*db_, clock_, random_).value();
   }
   static Citizen Member(uint32_t serial, int64_t household, std::optional<Relationship> r) {
@@ -34,6 +35,7 @@ class EmptyRegisterTest : public ::testing::Test {
   }
 
   dancu::testing::TempDir dir_;
+  std::optional<dancu::testing::TestDatabase> where_;
   ManualClock clock_;
   SeededRandom random_;
   std::unique_ptr<storage::Database> db_;

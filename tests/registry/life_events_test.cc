@@ -131,7 +131,7 @@ TEST_F(RegistryTest, AllocationNeverReusesANumber) {
   // Two births whose first random draw is the same: the second must retry.
   // (Values above 2^64 mod 10^6, so Uniform accepts them as drawn.)
   ScriptedRandom scripted({1000007, 1000007, 1000008});
-  auto db = storage::OpenSqlite(dir_.path() / "register.db").value();
+  auto db = where_->Open().value();
   auto reg = Registry::Open(*db, clock_, scripted).value();
   auto a = reg->RegisterBirth(Baby(wife_, husband_), Officer());
   ASSERT_TRUE(a) << a.error().message;
@@ -393,7 +393,7 @@ TEST_F(RegistryTest, StatePersistsAcrossReopen) {
   int64_t seq = Seq();
   reg_.reset();
   db_.reset();
-  auto db = storage::OpenSqlite(dir_.path() / "register.db").value();
+  auto db = where_->Open().value();
   auto reg = Registry::Open(*db, clock_, random_).value();
   EXPECT_EQ(reg->LastSeq().value(), seq);
   EXPECT_TRUE(reg->GetCitizen(*r->citizen_id));

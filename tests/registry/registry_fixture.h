@@ -4,6 +4,8 @@
 // ManualClock at 2026-11-23 and randomness is seeded.
 #pragma once
 
+#include <optional>
+
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
@@ -12,6 +14,7 @@
 #include "registry/registry.h"
 #include "storage/database.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace dancu::registry::testing {
 
@@ -44,7 +47,8 @@ class RegistryTest : public ::testing::Test {
   RegistryTest() : clock_(At(2026, 11, 23)), random_(42) {}
 
   void SetUp() override {
-    auto db = storage::OpenSqlite(dir_.path() / "register.db");
+    where_.emplace(dir_.path() / "register.db");
+    auto db = where_->Open();
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     auto r = Registry::Open(*db_, clock_, random_);
@@ -88,6 +92,7 @@ class RegistryTest : public ::testing::Test {
   Citizen Get(CitizenId id) { return reg_->GetCitizen(id).value(); }
 
   dancu::testing::TempDir dir_;
+  std::optional<dancu::testing::TestDatabase> where_;  // register.db, or a PostgreSQL database
   ManualClock clock_;
   SeededRandom random_;
   std::unique_ptr<storage::Database> db_;
