@@ -17,5 +17,6 @@ extern const std::string_view kIdProvinceCodes;      // id-codes/province_codes_
 extern const std::string_view kSurnames;             // names/surnames.csv
 extern const std::string_view kMiddleNames;          // names/middle_names_by_gender.csv
 extern const std::string_view kGivenNames;           // names/given_names_by_gender.csv
+extern const std::string_view kCommonPasswords;      // passwords/common_passwords.txt
 
 }  // namespace dancu::embedded

@@ -1,7 +1,6 @@
 #include "verify/index_snapshot.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,8 +10,12 @@
 #include <span>
 #include <vector>
 
+#include "crypto/hash.h"
+
 namespace dancu::verify {
 namespace {
+
+using Sha256 = crypto::Sha256Stream;
 
 constexpr char kMagic[8] = {'D', 'A', 'N', 'C', 'U', 'V', 'I', 'X'};
 // 3: the blocking index's tables follow the names.
@@ -45,24 +48,6 @@ Error IoError(const std::string& what, const std::filesystem::path& path) {
 std::unexpected<Error> Invalid(const std::filesystem::path& path, const std::string& why) {
   return Fail("snapshot.invalid", path.string() + ": " + why);
 }
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) std::abort();
-  }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
-  void Update(const void* data, size_t n) {
-    if (EVP_DigestUpdate(ctx_, data, n) != 1) std::abort();
-  }
-  void Final(unsigned char out[32]) {
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx_, out, &len) != 1 || len != 32) std::abort();
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
 
 // The digest covers the data, then the header with its digest field zeroed.
 void HashHeader(Sha256& sha, Header h) {
@@ -204,9 +189,8 @@ Result<LoadedSnapshot> LoadIndexSnapshot(const std::filesystem::path& path) {
     return std::unexpected(IoError("reading", path));
   }
   HashHeader(sha, h);
-  unsigned char digest[32];
-  sha.Final(digest);
-  if (std::memcmp(digest, h.sha256, sizeof digest) != 0) {
+  const crypto::Digest digest = sha.Finish();
+  if (std::memcmp(digest.data(), h.sha256, digest.size()) != 0) {
     return Invalid(path, "checksum mismatch (damaged file)");
   }
 
@@ -308,7 +292,8 @@ Result<PendingSnapshot> PendingSnapshot::Write(const std::filesystem::path& path
     blocking_bytes += *heads_size * sizeof(Head) + source.count * sizeof(uint32_t);
   }
   HashHeader(sha, h);
-  sha.Final(h.sha256);
+  const crypto::Digest digest = sha.Finish();
+  std::memcpy(h.sha256, digest.data(), digest.size());
   if (::lseek(fd, 0, SEEK_SET) != 0 || !WriteAll(fd, &h, sizeof h, nullptr)) {
     return std::unexpected(IoError("writing", tmp));
   }
