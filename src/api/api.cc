@@ -11,6 +11,7 @@ void AddRoutes(http::Router& router, ApiDeps deps) {
   if (deps.verifier != nullptr && deps.verification_log != nullptr) AddVerifyRoutes(router, deps);
   if (deps.verifier != nullptr) AddMatchRoutes(router, deps);
   if (deps.reconcile_jobs != nullptr) AddReconcileRoutes(router, deps);
+  if (deps.audit_log != nullptr) AddAuditRoutes(router, deps);
 }
 
 }  // namespace dancu::api

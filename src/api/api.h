@@ -20,6 +20,10 @@ class VerificationLog;
 class ReconcileJobs;
 }  // namespace dancu::verify
 
+namespace dancu::hub {
+class AuditLog;
+}  // namespace dancu::hub
+
 namespace dancu::api {
 
 struct ApiDeps {
@@ -31,6 +35,9 @@ struct ApiDeps {
   verify::VerificationLog* verification_log = nullptr;
   // Bulk reconciliation jobs; when null, the /v1/reconcile routes are not added.
   verify::ReconcileJobs* reconcile_jobs = nullptr;
+  // The access log (issue 5); when null, the /v1/audit routes are not added
+  // and accesses are not recorded.
+  hub::AuditLog* audit_log = nullptr;
 };
 
 // The largest POST /v1/verify/batch body (10,000 queries of a few hundred
@@ -49,5 +56,6 @@ void AddFeedRoutes(http::Router& router, ApiDeps deps);
 void AddVerifyRoutes(http::Router& router, ApiDeps deps);
 void AddReconcileRoutes(http::Router& router, ApiDeps deps);
 void AddMatchRoutes(http::Router& router, ApiDeps deps);  // POST /v1/match (needs verifier)
+void AddAuditRoutes(http::Router& router, ApiDeps deps);  // /v1/audit/* (needs audit_log)
 
 }  // namespace dancu::api

@@ -1,9 +1,13 @@
 // GET /v1/citizens/{id}, GET /v1/citizens?old_id= | ?name=&date_of_birth=&province=,
 // GET /v1/citizens/{id}/history
+// A read of one citizen (GET /v1/citizens/{id} and its history) is appended
+// to the access log when there is one.
+#include "api/access_record.h"
 #include "api/api.h"
 #include "api/event_json.h"
 #include "api/request_fields.h"
 #include "http/response.h"
+#include "hub/audit_log.h"
 #include "registry/citizen_json.h"
 
 namespace dancu::api {
@@ -28,6 +32,14 @@ void AddCitizenRoutes(http::Router& router, ApiDeps deps) {
     auto id = CitizenId::Parse(ctx.path_param("id"));
     if (!id) return http::ProblemResponse(id.error());
     auto c = deps.registry.GetCitizen(*id);
+    if (deps.audit_log != nullptr) {
+      // A staff read of a whole record: every field, found or not.
+      hub::AccessRecord a = AccessFor(ctx, "read");
+      a.citizen = id->ToString();
+      a.fields = "citizen";
+      a.outcome = c ? "OK" : c.error().code;
+      deps.audit_log->Append(std::move(a));
+    }
     if (!c) return http::ProblemResponse(c.error());
     return http::JsonResponse(200, registry::CitizenToJson(*c));
   });
@@ -37,6 +49,13 @@ void AddCitizenRoutes(http::Router& router, ApiDeps deps) {
     auto id = CitizenId::Parse(ctx.path_param("id"));
     if (!id) return http::ProblemResponse(id.error());
     auto events = deps.registry.History(*id);
+    if (deps.audit_log != nullptr) {
+      hub::AccessRecord a = AccessFor(ctx, "history");
+      a.citizen = id->ToString();
+      a.fields = "history";
+      a.outcome = events ? "OK" : events.error().code;
+      deps.audit_log->Append(std::move(a));
+    }
     if (!events) return http::ProblemResponse(events.error());
     boost::json::array list;
     for (const registry::FeedEvent& e : *events) list.push_back(FeedEventToJson(e));

@@ -8,12 +8,15 @@
 // 1..kMatchMaxLimit (default 5). Answer: {"candidates":[{"id","score",
 // "weight","needs_review"}]}, best first; candidates below the review
 // threshold are not returned. Like verification, an answer holds only ids
-// and scores, never register values.
+// and scores, never register values. Each candidate disclosed is an access
+// to that citizen, appended to the access log when there is one.
 #include <cmath>
 
+#include "api/access_record.h"
 #include "api/api.h"
 #include "api/request_fields.h"
 #include "http/response.h"
+#include "hub/audit_log.h"
 #include "verify/verifier.h"
 
 namespace dancu::api {
@@ -82,12 +85,13 @@ Result<std::pair<verify::MatchQuery, size_t>> ParseMatch(const boost::json::obje
 
 void AddMatchRoutes(http::Router& router, ApiDeps deps) {
   verify::Verifier* verifier = deps.verifier;
+  hub::AuditLog* audit_log = deps.audit_log;
   const Clock& clock = deps.clock;
 
   // POST /v1/match
   router.Add(
       verb::post, "/v1/match",
-      [verifier, &clock](http::RequestContext& ctx) {
+      [verifier, audit_log, &clock](http::RequestContext& ctx) {
         auto json = http::ParseJsonObject(ctx.body());
         if (!json) return http::ProblemResponse(json.error());
         auto parsed = ParseMatch(*json, clock);
@@ -95,7 +99,27 @@ void AddMatchRoutes(http::Router& router, ApiDeps deps) {
         verify::MatchOptions options;
         options.limit = parsed->second;
         boost::json::array candidates;
-        for (const verify::MatchCandidate& c : verifier->Match(parsed->first, options)) {
+        std::vector<verify::MatchCandidate> found = verifier->Match(parsed->first, options);
+        if (audit_log != nullptr) {
+          // Each candidate's id is disclosed: one access-log entry per
+          // candidate (or one without a citizen when none was found).
+          const verify::MatchQuery& q = parsed->first;
+          hub::AccessRecord a = AccessFor(ctx, "match");
+          a.fields = "full_name,date_of_birth";
+          if (q.sex) a.fields += ",sex";
+          if (q.commune_code || q.address) a.fields += ",permanent_address";
+          if (found.empty()) {
+            a.outcome = "NO_CANDIDATE";
+            audit_log->Append(std::move(a));
+          }
+          for (const verify::MatchCandidate& c : found) {
+            hub::AccessRecord each = a;
+            each.citizen = c.id.ToString();
+            each.outcome = c.needs_review ? "NEEDS_REVIEW" : "CANDIDATE";
+            audit_log->Append(std::move(each));
+          }
+        }
+        for (const verify::MatchCandidate& c : found) {
           boost::json::object o;
           o["id"] = c.id.ToString();
           o["score"] = c.score;

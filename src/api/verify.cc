@@ -9,7 +9,8 @@
 // input order, where a query that fails validation gets
 // {"status":"ERROR","error":{"code","field","detail"}} and the others are
 // still answered. Every answered query is recorded in the VerificationLog
-// (agency, time, fields, outcome) and counted in /metrics. Agencies (API
+// (agency, time, fields, outcome), appended to the access log when there is
+// one (who asked about whom, fields, outcome) and counted in /metrics. Agencies (API
 // keys) may call the two verify routes; the statistics are for staff.
 #include <array>
 #include <mutex>
@@ -17,9 +18,11 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/access_record.h"
 #include "api/api.h"
 #include "api/request_fields.h"
 #include "http/response.h"
+#include "hub/audit_log.h"
 #include "verify/verification_log.h"
 #include "verify/verifier.h"
 
@@ -130,12 +133,52 @@ class VerifyService {
     verify::VerifyResult r = deps_.verifier->Verify(q);
     const std::string& agency = ctx.principal.id;
     deps_.verification_log->Record(agency, q, r);
+    if (deps_.audit_log != nullptr) Audit(ctx, q, r);
     Count(agency, r);
     return r;
   }
 
  private:
   static constexpr size_t kOutcomeCount = 3;
+
+  // The access log: who asked about whom (the queried id, or the old id
+  // when only that was given), which fields and the outcome; no value.
+  void Audit(const http::RequestContext& ctx, const verify::VerifyQuery& q,
+             const verify::VerifyResult& r) {
+    hub::AccessRecord a = AccessFor(ctx, "verify");
+    if (q.id) {
+      a.citizen = q.id->ToString();
+    } else if (q.old_id) {
+      a.citizen = "old_id:" + *q.old_id;
+    }
+    unsigned mask = 0;
+    auto bit = [&](verify::Field f) { mask |= 1u << static_cast<unsigned>(f); };
+    if (q.id) bit(verify::Field::kId);
+    if (q.old_id) bit(verify::Field::kOldId);
+    if (q.full_name) bit(verify::Field::kFullName);
+    if (q.date_of_birth) bit(verify::Field::kDateOfBirth);
+    if (q.sex) bit(verify::Field::kSex);
+    if (q.has_permanent_address()) bit(verify::Field::kPermanentAddress);
+    a.fields = FieldNames(mask);
+    a.outcome = verify::ToString(r.status);
+    deps_.audit_log->Append(std::move(a));
+  }
+
+  // "id,full_name,..." for a bitmask of verify::Field, built once per mask.
+  static const std::string& FieldNames(unsigned mask) {
+    static const std::array<std::string, 1u << verify::kFieldCount> kNames = [] {
+      std::array<std::string, 1u << verify::kFieldCount> names;
+      for (unsigned m = 0; m < names.size(); ++m) {
+        for (size_t f = 0; f < verify::kFieldCount; ++f) {
+          if ((m & (1u << f)) == 0) continue;
+          if (!names[m].empty()) names[m] += ',';
+          names[m] += verify::ToString(static_cast<verify::Field>(f));
+        }
+      }
+      return names;
+    }();
+    return kNames[mask];
+  }
 
   // One agency's counters, each resolved the first time it is counted (so a
   // series appears in /metrics once it has something to say). Resolving by

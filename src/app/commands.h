@@ -57,6 +57,54 @@ struct AgenciesOptions {
 };
 int Agencies(const AgenciesOptions& o);
 
+// dancu officers add|list (officers.cc): the officers who upgrade accounts
+// to level 2, in DIR/identity.db.
+struct OfficersOptions {
+  std::string action;  // "add" or "list"
+  std::string data_dir;
+  std::string username, name, role, area_code;  // add
+  bool password_stdin = false;                  // add: read the password from stdin
+};
+int Officers(const OfficersOptions& o);
+
+// dancu clients add|list|disable (clients.cc): the OpenID Connect relying
+// parties, in DIR/oidc.db. add prints client_id and client_secret (once).
+struct ClientsOptions {
+  std::string action;  // "add", "list" or "disable"
+  std::string data_dir;
+  std::string name;                                      // add
+  std::vector<std::string> redirect_uris;                // add, at least one
+  std::vector<std::string> post_logout_redirect_uris;    // add
+  std::string scopes = "openid";                         // add, space-separated
+  int min_level = 1;                                     // add
+  std::string logo_uri;                                  // add
+  std::string auth_method = "client_secret_basic";       // add
+  std::string jwks_file;                                 // add, private_key_jwt
+  std::string client_id;                                 // disable
+};
+int Clients(const ClientsOptions& o);
+
+// dancu keys rotate|list (keys.cc): the provider's ES256 signing keys.
+struct KeysOptions {
+  std::string action;  // "rotate" or "list"
+  std::string data_dir;
+};
+int Keys(const KeysOptions& o);
+
+// dancu audit head|public-key|verify (audit.cc): the access log (issue 5).
+int AuditHead(const std::string& data_dir);
+int AuditPublicKey(const std::string& data_dir);
+struct AuditVerifyOptions {
+  std::string head;         // saved tree head (required)
+  std::string key;          // public JWK file, or
+  std::string server;       // http://HOST:PORT to fetch it (and the current head)
+  std::string proof;        // inclusion proof for head's size
+  std::string entry;        // the entry the proof is about
+  std::string new_head;     // a later head, with
+  std::string consistency;  // the consistency proof head -> new_head
+};
+int AuditVerify(const AuditVerifyOptions& o);
+
 struct ReconcileOptions {
   std::string data_dir;
   std::string input;

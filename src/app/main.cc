@@ -72,6 +72,73 @@ int main(int argc, char** argv) {
   ag_disable->add_option("--data", ag.data_dir, "Data directory")->required();
   ag_disable->add_option("--name", ag.name, "Agency name")->required();
 
+  dancu::app::OfficersOptions off;
+  auto* off_cmd = cli.add_subcommand("officers", "Manage the officers who upgrade accounts to level 2");
+  off_cmd->require_subcommand(1);
+  auto* off_add = off_cmd->add_subcommand("add", "Create an officer (the password is prompted for)");
+  off_add->add_option("--data", off.data_dir, "Data directory")->required();
+  off_add->add_option("--username", off.username, "Username (a-z 0-9 . _ -)")->required();
+  off_add->add_option("--name", off.name, "Display name")->required();
+  off_add->add_option("--role", off.role, "police or civil_status")->required();
+  off_add->add_option("--area", off.area_code,
+                      "Province (2 digits) or commune (5 digits) code of the officer's area")
+      ->required();
+  off_add->add_flag("--password-stdin", off.password_stdin, "Read the password from stdin");
+  auto* off_list = off_cmd->add_subcommand("list", "List officers");
+  off_list->add_option("--data", off.data_dir, "Data directory")->required();
+
+  std::string audit_dir;
+  dancu::app::AuditVerifyOptions av;
+  auto* audit_cmd = cli.add_subcommand("audit", "The tamper-evident access log");
+  audit_cmd->require_subcommand(1);
+  auto* audit_head = audit_cmd->add_subcommand("head", "Print the latest signed tree head");
+  audit_head->add_option("--data", audit_dir, "Data directory")->required();
+  auto* audit_key = audit_cmd->add_subcommand("public-key", "Print the head-signing key (JWK)");
+  audit_key->add_option("--data", audit_dir, "Data directory")->required();
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "Check a saved tree head, inclusion and consistency proofs (exit 0 OK, 1 failed)");
+  audit_verify->add_option("--head", av.head, "Saved tree head JSON")->required();
+  audit_verify->add_option("--key", av.key, "Public key JWK file (GET /v1/audit/public-key)");
+  audit_verify->add_option("--server", av.server, "http://HOST:PORT: fetch the key and the current head");
+  audit_verify->add_option("--proof", av.proof, "Inclusion proof JSON for the head's size");
+  audit_verify->add_option("--entry", av.entry, "The entry JSON the proof is about");
+  audit_verify->add_option("--new-head", av.new_head, "A later tree head JSON");
+  audit_verify->add_option("--consistency", av.consistency, "Consistency proof JSON head -> new head");
+
+  dancu::app::ClientsOptions cl;
+  auto* cl_cmd = cli.add_subcommand("clients", "Manage OpenID Connect relying parties");
+  cl_cmd->require_subcommand(1);
+  auto* cl_add = cl_cmd->add_subcommand("add", "Register a relying party and print its client_id "
+                                               "and client_secret (once)");
+  cl_add->add_option("--data", cl.data_dir, "Data directory")->required();
+  cl_add->add_option("--name", cl.name, "Name shown on the consent page")->required();
+  cl_add->add_option("--redirect-uri", cl.redirect_uris, "Exact redirect URI (repeatable)")
+      ->required();
+  cl_add->add_option("--post-logout-redirect-uri", cl.post_logout_redirect_uris,
+                     "Exact post-logout redirect URI (repeatable)");
+  cl_add->add_option("--scopes", cl.scopes,
+                     "Allowed scopes: openid profile address phone citizen_id offline_access")
+      ->required();
+  cl_add->add_option("--min-level", cl.min_level, "Minimum assurance level, 1 or 2");
+  cl_add->add_option("--logo-uri", cl.logo_uri, "https URL of the logo shown at consent");
+  cl_add->add_option("--auth-method", cl.auth_method,
+                     "client_secret_basic (default), client_secret_post or private_key_jwt");
+  cl_add->add_option("--jwks-file", cl.jwks_file,
+                     "The client's public JWKS (private_key_jwt)");
+  auto* cl_list = cl_cmd->add_subcommand("list", "List relying parties");
+  cl_list->add_option("--data", cl.data_dir, "Data directory")->required();
+  auto* cl_disable = cl_cmd->add_subcommand("disable", "Disable a relying party");
+  cl_disable->add_option("--data", cl.data_dir, "Data directory")->required();
+  cl_disable->add_option("--client-id", cl.client_id, "The client's id")->required();
+
+  dancu::app::KeysOptions keys;
+  auto* keys_cmd = cli.add_subcommand("keys", "Manage the OpenID Connect signing keys");
+  keys_cmd->require_subcommand(1);
+  auto* keys_rotate = keys_cmd->add_subcommand("rotate", "Make a new signing key current");
+  keys_rotate->add_option("--data", keys.data_dir, "Data directory")->required();
+  auto* keys_list = keys_cmd->add_subcommand("list", "List the signing keys");
+  keys_list->add_option("--data", keys.data_dir, "Data directory")->required();
+
   const char* kFieldsHelp = "Fields to compare: col:type,... (types: name, date, text, exact, "
                            "id, postcode)";
   dancu::app::LinkageOptions dd;
@@ -107,6 +174,23 @@ int main(int argc, char** argv) {
   if (*dd_cmd) return dancu::app::Dedupe(dd);
   if (*lk_cmd) return dancu::app::Link(lk);
   if (*rec_cmd) return dancu::app::Reconcile(rec);
+  if (*off_cmd) {
+    off.action = *off_add ? "add" : "list";
+    return dancu::app::Officers(off);
+  }
+  if (*audit_cmd) {
+    if (*audit_head) return dancu::app::AuditHead(audit_dir);
+    if (*audit_key) return dancu::app::AuditPublicKey(audit_dir);
+    return dancu::app::AuditVerify(av);
+  }
+  if (*cl_cmd) {
+    cl.action = *cl_add ? "add" : *cl_list ? "list" : "disable";
+    return dancu::app::Clients(cl);
+  }
+  if (*keys_cmd) {
+    keys.action = *keys_rotate ? "rotate" : "list";
+    return dancu::app::Keys(keys);
+  }
   if (*ag_cmd) {
     ag.action = *ag_add ? "add" : *ag_list ? "list" : "disable";
     return dancu::app::Agencies(ag);

@@ -6,13 +6,17 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api.h"
+#include "app/audit_files.h"
 #include "app/commands.h"
+#include "app/identity_services.h"
 #include "app/register_files.h"
 #include "core/metrics.h"
 #include "http/authenticator.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "verify/agency_keys.h"
+#include "web/csrf.h"
+#include "web/web.h"
 #include "verify/reconcile_jobs.h"
 #include "verify/verification_log.h"
 #include "verify/verifier.h"
@@ -84,6 +88,13 @@ int Serve(const ServeOptions& o) {
   }
   server_options.path_body_limits.emplace_back("/v1/verify/batch", api::kVerifyBatchBodyLimit);
 
+  // The tamper-evident access log (DIR/audit.db, issue 5).
+  auto audit = OpenAuditLogIn(o.data_dir, reg->clock);
+  if (!audit) {
+    std::fprintf(stderr, "dancu: access log: %s\n", audit.error().message.c_str());
+    return 1;
+  }
+
   // Bulk reconciliation jobs in DIR/reconcile; uploads land beside them, on
   // the same file system, so accepting one is a rename.
   const std::filesystem::path reconcile_dir = std::filesystem::path(o.data_dir) / "reconcile";
@@ -102,16 +113,36 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
 
+  // Electronic identity and the OpenID Connect provider (identity.db, oidc.db).
+  // The issuer is the configured public URL, or http://HOST:PORT once the
+  // socket is bound (below); handlers read it only after that.
+  std::string issuer = o.issuer;
+  while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
+  auto identity = OpenIdentityIn(o.data_dir, *reg->registry, reg->clock, reg->random, issuer);
+  if (!identity) return 1;
+  web::Csrf csrf;
+
   http::Router router;
   api::ApiDeps deps{*reg->registry, metrics, reg->clock, verifier.get(), verification_log->get()};
   deps.reconcile_jobs = reconcile_jobs->get();
+  deps.audit_log = audit->log.get();
   api::AddRoutes(router, deps);
+  web::WebDeps web_deps{*reg->registry, reg->clock, csrf, issuer};
+  web_deps.accounts = identity->accounts.get();
+  web_deps.sessions = identity->sessions.get();
+  web_deps.officers = identity->officers.get();
+  web_deps.oidc = identity->oidc.get();
+  web::AddWebRoutes(router, web_deps);
 
   http::Server server(server_options, router, auth, metrics);
   auto port = server.Listen();
   if (!port) {
     std::fprintf(stderr, "dancu: %s\n", port.error().message.c_str());
     return 1;
+  }
+  if (issuer.empty()) {
+    issuer = "http://" + server_options.host + ":" + std::to_string(*port);
+    identity->oidc->set_issuer(issuer);
   }
   auto count = reg->registry->CountCitizens();
   std::printf("dancu: register %s (%lld citizens)\n", reg->db->Describe().c_str(),
@@ -120,11 +151,14 @@ int Serve(const ServeOptions& o) {
               verifier->size(), verifier->MemoryBytes(), std::string(index_origin).c_str(),
               index_seconds);
   // Tests and scripts read this line to learn the port (--listen HOST:0).
+  std::printf("dancu: OpenID Connect issuer %s\n", issuer.c_str());
   std::printf("dancu: listening on http://%s:%u\n", server_options.host.c_str(), *port);
   std::fflush(stdout);
   server.Run();
+  identity->watcher->Stop();
   (*reconcile_jobs)->Stop();    // a running job is queued again at the next start
   (*verification_log)->Stop();  // commits the queued records
+  audit->log->Stop();           // commits the queued entries, signs a final head
   verifier->Stop();           // writes the index snapshot
   std::printf("dancu: stopped\n");
   return 0;

@@ -47,7 +47,7 @@ TEST(ProblemTest, MapsCodesByExactThenLongestPrefix) {
       {"unknown", 500},
       {"", 500},
       // A prefix row must match on a dot boundary only.
-      {"identity.x", 500},
+      {"idle.x", 500},  // starts with "id" but not "id."
       {"events.x", 500},
   };
   for (const Case& c : cases) {

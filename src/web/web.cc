@@ -1,0 +1,14 @@
+#include "web/web.h"
+
+namespace dancu::web {
+
+void AddWebRoutes(http::Router& router, const WebDeps& deps) {
+  AddAccountPages(router, deps);
+  AddOfficerApi(router, deps);
+  AddAdminOfficers(router, deps);
+  AddOidcEndpoints(router, deps);
+  AddConsentPage(router, deps);
+  AddAdminClients(router, deps);
+}
+
+}  // namespace dancu::web

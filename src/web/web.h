@@ -1,0 +1,58 @@
+// web: the front door of the citizen-facing web front. AddWebRoutes adds the
+// HTML pages (sign-in, registration, account, consent), the officer and admin
+// JSON APIs of the identity service, and the OpenID Connect endpoints.
+//
+// Pages are Access::kPublic routes that check the session cookie themselves
+// (a signed-out visitor is redirected to /signin, not answered 401); every
+// POST form is checked with Csrf::Valid first. Pages never show internal
+// error text: storage failures render a generic 500 page and are logged.
+//
+// Thread safety: handlers run concurrently on the server's io threads; every
+// service in WebDeps is thread-safe.
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "http/router.h"
+#include "registry/registry.h"
+#include "web/csrf.h"
+
+namespace dancu::identity {
+class Accounts;
+class Sessions;
+class Officers;
+class OidcProvider;
+}  // namespace dancu::identity
+
+namespace dancu::web {
+
+struct WebDeps {
+  registry::Registry& registry;
+  const Clock& clock;
+  const Csrf& csrf;
+  // The OpenID Connect issuer: the public base URL of this server, without a
+  // trailing slash ("https://id.example.gov.vn", "http://127.0.0.1:8080").
+  // A reference: serve fills it in after binding the socket (port 0 is only
+  // known then) and before the server runs; handlers read it.
+  const std::string& issuer;
+  // Identity (accounts helper).
+  identity::Accounts* accounts = nullptr;
+  identity::Sessions* sessions = nullptr;
+  identity::Officers* officers = nullptr;
+  // OpenID Connect (oidc helper): the provider (identity/oidc_provider.h),
+  // also its consents (the account page lists and revokes them).
+  identity::OidcProvider* oidc = nullptr;
+};
+
+void AddWebRoutes(http::Router& router, const WebDeps& deps);
+
+// Per group, each defined in its own file (called by AddWebRoutes).
+void AddAccountPages(http::Router& router, const WebDeps& deps);    // account_pages.cc
+void AddOfficerApi(http::Router& router, const WebDeps& deps);      // officer_api.cc
+void AddAdminOfficers(http::Router& router, const WebDeps& deps);   // admin_officers.cc
+void AddOidcEndpoints(http::Router& router, const WebDeps& deps);   // oidc_endpoints.cc
+void AddConsentPage(http::Router& router, const WebDeps& deps);     // consent_page.cc
+void AddAdminClients(http::Router& router, const WebDeps& deps);    // admin_clients.cc
+
+}  // namespace dancu::web
