@@ -73,7 +73,8 @@ void BM_Append(benchmark::State& state) {
     std::vector<std::thread> producers;
     for (int t = 0; t < threads; ++t) {
       producers.emplace_back([&, t] {
-        for (uint64_t i = static_cast<uint64_t>(t); i < total; i += static_cast<uint64_t>(threads)) {
+        for (uint64_t i = static_cast<uint64_t>(t); i < total;
+             i += static_cast<uint64_t>(threads)) {
           (*log)->Append(Sample(i));
         }
       });
@@ -192,38 +193,6 @@ void BuildSyntheticTree(const std::filesystem::path& dir, uint64_t leaves) {
   if (!c.Exec("COMMIT")) std::abort();
 }
 
-// A tree built before audit_top_nodes existed (same migration version):
-// add the table and copy levels >= kAuditTopLevel into it from audit_nodes.
-void AddTopNodes(const std::filesystem::path& dir, uint64_t leaves) {
-  auto db = OpenAuditDb(dir);
-  if (!db) std::abort();
-  auto conn = (*db)->Connect();
-  if (!conn) std::abort();
-  storage::Connection& c = **conn;
-  if (!c.Exec("CREATE TABLE IF NOT EXISTS audit_top_nodes (id INTEGER PRIMARY KEY, h0 INTEGER "
-              "NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL)")) {
-    std::abort();
-  }
-  auto count = storage::QueryInt(c, "SELECT COUNT(*) FROM audit_top_nodes");
-  if (!count || *count > 0) return;
-  if (!c.Exec("BEGIN")) std::abort();
-  auto& get = c.Cached("SELECT h0, h1, h2, h3 FROM audit_nodes WHERE id = ?");
-  auto& ins = c.Cached("INSERT INTO audit_top_nodes (id, h0, h1, h2, h3) VALUES (?, ?, ?, ?, ?)");
-  for (unsigned level = kAuditTopLevel; level < 64 && (leaves >> level) > 0; ++level) {
-    for (uint64_t i = 0; i < (leaves >> level); ++i) {
-      get.BindInt(1, AuditNodeId(level, i));
-      auto row = get.Step();
-      if (!row || !*row) std::abort();
-      ins.BindInt(1, AuditTopNodeId(level, i));
-      for (int w = 0; w < 4; ++w) ins.BindInt(2 + w, get.Int(w));
-      get.Reset();
-      if (!ins.Run()) std::abort();
-      ins.Reset();
-    }
-  }
-  if (!c.Exec("COMMIT")) std::abort();
-}
-
 struct ProofTree {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<AuditLog> log;
@@ -244,7 +213,6 @@ ProofTree& OpenProofTree() {
       std::FILE* f = std::fopen((dir / "built").c_str(), "w");
       if (f) std::fclose(f);
     }
-    AddTopNodes(dir, leaves);
     static SystemClock clock;
     auto* t = new ProofTree;
     auto db = OpenAuditDb(dir);
@@ -325,8 +293,8 @@ void BM_VerifyInclusion(benchmark::State& state) {
   TreeHead head = t.log->LatestHead();
   auto p = t.log->ProveInclusion(head.size / 2, head.size);
   for (auto _ : state) {
-    bool ok = VerifyInclusion(p->leaf_index, p->tree_size, p->leaf_hash, p->audit_path,
-                              head.root_hash);
+    bool ok =
+        VerifyInclusion(p->leaf_index, p->tree_size, p->leaf_hash, p->audit_path, head.root_hash);
     if (!ok) std::abort();
   }
 }

@@ -1,10 +1,11 @@
 // The access log (hub/audit_log.h), issue 5's API contract:
 //   GET /v1/audit/tree-head                         {"size","root_hash","timestamp","signature"}
 //   POST /v1/audit/tree-head                        sign the current size now (staff)
-//   GET /v1/audit/proof/inclusion?index=I&size=N    {"leaf_index","tree_size","leaf_hash","audit_path"}
-//   GET /v1/audit/proof/consistency?first=M&second=N {"first","second","proof"}
-//   GET /v1/audit/entries/{index}                   {"index","leaf_hash","leaf_data","entry"}
-//   GET /v1/audit/public-key                        the head-signing key as a JWK
+//   GET /v1/audit/proof/inclusion?index=I&size=N
+//   {"leaf_index","tree_size","leaf_hash","audit_path"} GET
+//   /v1/audit/proof/consistency?first=M&second=N {"first","second","proof"} GET
+//   /v1/audit/entries/{index}                   {"index","leaf_hash","leaf_data","entry"} GET
+//   /v1/audit/public-key                        the head-signing key as a JWK
 // Hashes and signatures are standard base64 (hub/audit_json.h).
 //
 // Who may read: the tree head, the public key and the proofs are public —
@@ -41,8 +42,8 @@ Result<uint64_t> ParseIndex(std::string_view text, std::string_view name) {
 
 Result<uint64_t> RequiredIndex(const http::RequestContext& ctx, std::string_view name) {
   auto text = ctx.query(name);
-  if (!text) return Fail("request.missing_field", std::string(name) + " is required",
-                         std::string(name));
+  if (!text)
+    return Fail("request.missing_field", std::string(name) + " is required", std::string(name));
   return ParseIndex(*text, name);
 }
 
@@ -52,9 +53,12 @@ void AddAuditRoutes(http::Router& router, ApiDeps deps) {
   hub::AuditLog* log = deps.audit_log;
 
   // GET /v1/audit/tree-head
-  router.Add(verb::get, "/v1/audit/tree-head", [log](http::RequestContext&) {
-    return http::JsonResponse(200, hub::ToJson(log->LatestHead()));
-  }, http::Access::kPublic);
+  router.Add(
+      verb::get, "/v1/audit/tree-head",
+      [log](http::RequestContext&) {
+        return http::JsonResponse(200, hub::ToJson(log->LatestHead()));
+      },
+      http::Access::kPublic);
 
   // POST /v1/audit/tree-head: sign a head for the current size now (staff),
   // rather than within the next second; commits the queued entries first.
@@ -65,31 +69,38 @@ void AddAuditRoutes(http::Router& router, ApiDeps deps) {
   });
 
   // GET /v1/audit/public-key
-  router.Add(verb::get, "/v1/audit/public-key", [log](http::RequestContext&) {
-    return http::JsonResponse(200, log->PublicJwk());
-  }, http::Access::kPublic);
+  router.Add(
+      verb::get, "/v1/audit/public-key",
+      [log](http::RequestContext&) { return http::JsonResponse(200, log->PublicJwk()); },
+      http::Access::kPublic);
 
   // GET /v1/audit/proof/inclusion?index=I&size=N
-  router.Add(verb::get, "/v1/audit/proof/inclusion", [log](http::RequestContext& ctx) {
-    auto index = RequiredIndex(ctx, "index");
-    if (!index) return http::ProblemResponse(index.error());
-    auto size = RequiredIndex(ctx, "size");
-    if (!size) return http::ProblemResponse(size.error());
-    auto proof = log->ProveInclusion(*index, *size);
-    if (!proof) return http::ProblemResponse(proof.error());
-    return http::JsonResponse(200, hub::ToJson(*proof));
-  }, http::Access::kPublic);
+  router.Add(
+      verb::get, "/v1/audit/proof/inclusion",
+      [log](http::RequestContext& ctx) {
+        auto index = RequiredIndex(ctx, "index");
+        if (!index) return http::ProblemResponse(index.error());
+        auto size = RequiredIndex(ctx, "size");
+        if (!size) return http::ProblemResponse(size.error());
+        auto proof = log->ProveInclusion(*index, *size);
+        if (!proof) return http::ProblemResponse(proof.error());
+        return http::JsonResponse(200, hub::ToJson(*proof));
+      },
+      http::Access::kPublic);
 
   // GET /v1/audit/proof/consistency?first=M&second=N
-  router.Add(verb::get, "/v1/audit/proof/consistency", [log](http::RequestContext& ctx) {
-    auto first = RequiredIndex(ctx, "first");
-    if (!first) return http::ProblemResponse(first.error());
-    auto second = RequiredIndex(ctx, "second");
-    if (!second) return http::ProblemResponse(second.error());
-    auto proof = log->ProveConsistency(*first, *second);
-    if (!proof) return http::ProblemResponse(proof.error());
-    return http::JsonResponse(200, hub::ToJson(*proof));
-  }, http::Access::kPublic);
+  router.Add(
+      verb::get, "/v1/audit/proof/consistency",
+      [log](http::RequestContext& ctx) {
+        auto first = RequiredIndex(ctx, "first");
+        if (!first) return http::ProblemResponse(first.error());
+        auto second = RequiredIndex(ctx, "second");
+        if (!second) return http::ProblemResponse(second.error());
+        auto proof = log->ProveConsistency(*first, *second);
+        if (!proof) return http::ProblemResponse(proof.error());
+        return http::JsonResponse(200, hub::ToJson(*proof));
+      },
+      http::Access::kPublic);
 
   // GET /v1/audit/entries/{index}
   router.Add(verb::get, "/v1/audit/entries/{index}", [log](http::RequestContext& ctx) {

@@ -22,10 +22,6 @@
 // still the one I saved?".
 // Each check prints "OK: ..."; the first failure prints "FAILED: ..." and
 // exits 1 (2 for usage errors, e.g. --entry without --proof).
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -33,6 +29,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "app/commands.h"
 #include "crypto/ec_key.h"
@@ -160,8 +159,9 @@ int AuditPublicKey(const std::string& data_dir) {
 
 int AuditVerify(const AuditVerifyOptions& o) {
   if (o.key.empty() == o.server.empty()) {
-    std::fprintf(stderr, "dancu audit verify: give the public key with exactly one of --key or "
-                         "--server\n");
+    std::fprintf(stderr,
+                 "dancu audit verify: give the public key with exactly one of --key or "
+                 "--server\n");
     return 2;
   }
   if (!o.entry.empty() && o.proof.empty()) {
@@ -245,9 +245,9 @@ int AuditVerify(const AuditVerifyOptions& o) {
     if (head->size == 0) {
       consistency = hub::ConsistencyProofMessage{0, later->size, {}};
     } else {
-      auto c = HttpGetJson(o.server, "/v1/audit/proof/consistency?first=" +
-                                         std::to_string(head->size) +
-                                         "&second=" + std::to_string(later->size));
+      auto c =
+          HttpGetJson(o.server, "/v1/audit/proof/consistency?first=" + std::to_string(head->size) +
+                                    "&second=" + std::to_string(later->size));
       if (!c) return FailedWith(c.error(), "consistency proof");
       auto parsed = hub::ConsistencyProofFromJson(*c);
       if (!parsed) return FailedWith(parsed.error(), "consistency proof");
@@ -270,8 +270,8 @@ int AuditVerify(const AuditVerifyOptions& o) {
                                                        later->root_hash, consistency->proof);
     if (!ok) {
       return Failed("the later tree (size " + std::to_string(later->size) +
-                    ") is not an extension of the saved one (size " +
-                    std::to_string(head->size) + "): the log was rewritten");
+                    ") is not an extension of the saved one (size " + std::to_string(head->size) +
+                    "): the log was rewritten");
     }
     std::printf("OK: consistency %llu -> %llu\n", static_cast<unsigned long long>(head->size),
                 static_cast<unsigned long long>(later->size));

@@ -10,36 +10,22 @@ namespace dancu::app {
 
 std::unique_ptr<OpenRegister> OpenRegisterIn(const std::filesystem::path& dir, bool create) {
   const char* url = std::getenv(kRegisterUrlVariable);
-  if (url != nullptr && *url != '\0') {
-    // The register on PostgreSQL; the rest of the data directory (verify.db,
-    // identity.db, snapshots, jobs) stays in `dir`.
-    auto r = std::make_unique<OpenRegister>();
-    auto db = storage::OpenPostgres(url);
-    if (!db) {
-      std::fprintf(stderr, "dancu: %s (from %s)\n", db.error().message.c_str(), kRegisterUrlVariable);
-      return nullptr;
-    }
-    r->db = std::move(*db);
-    auto reg = registry::Registry::Open(*r->db, r->clock, r->random);
-    if (!reg) {
-      std::fprintf(stderr, "dancu: %s\n", reg.error().message.c_str());
-      return nullptr;
-    }
-    r->registry = std::move(*reg);
-    return r;
-  }
+  const bool on_postgres = url != nullptr && *url != '\0';
   auto path = RegisterDbPath(dir);
-  if (!create && !std::filesystem::exists(path)) {
+  if (!on_postgres && !create && !std::filesystem::exists(path)) {
     std::fprintf(stderr, "dancu: no register in %s (create one with `dancu generate` or `dancu import`)\n",
                  dir.c_str());
     return nullptr;
   }
-  auto r = std::make_unique<OpenRegister>();
-  auto db = storage::OpenSqlite(path);
+  // On PostgreSQL only the register moves; the rest of the data directory
+  // (verify.db, identity.db, snapshots, jobs) stays in `dir`.
+  auto db = on_postgres ? storage::OpenPostgres(url) : storage::OpenSqlite(path);
   if (!db) {
-    std::fprintf(stderr, "dancu: %s\n", db.error().message.c_str());
+    std::fprintf(stderr, "dancu: %s%s\n", db.error().message.c_str(),
+                 on_postgres ? " (from DANCU_REGISTER_URL)" : "");
     return nullptr;
   }
+  auto r = std::make_unique<OpenRegister>();
   r->db = std::move(*db);
   auto reg = registry::Registry::Open(*r->db, r->clock, r->random);
   if (!reg) {

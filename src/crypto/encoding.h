@@ -28,6 +28,11 @@ std::optional<std::string> Base64Decode(std::string_view text);
 
 // Lower-case hex, two characters per byte.
 std::string HexEncode(std::string_view bytes);
+
+// RFC 3986 percent-encoding of a URL component: every byte but the unreserved
+// characters (ALPHA DIGIT - . _ ~) becomes %XX (upper-case hex). For query
+// values, paths inside return_to parameters and redirect URLs.
+std::string PercentEncode(std::string_view text);
 // Accepts upper or lower case; an odd length or a non-hex character is nullopt.
 std::optional<std::string> HexDecode(std::string_view text);
 

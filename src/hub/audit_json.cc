@@ -1,8 +1,7 @@
 #include "hub/audit_json.h"
 
-#include <cstring>
-
 #include <boost/json/parse.hpp>
+#include <cstring>
 
 #include "crypto/encoding.h"
 
@@ -183,10 +182,10 @@ Result<EntryMessage> EntryFromJson(const boost::json::value& v) {
     return Bad("entry", "entry differs from the hashed leaf_data");
   }
   const boost::json::value* leaf_index = parsed.as_object().if_contains("index");
-  bool same_index = leaf_index != nullptr &&
-                    ((leaf_index->is_uint64() && leaf_index->as_uint64() == m.index) ||
-                     (leaf_index->is_int64() && leaf_index->as_int64() >= 0 &&
-                      static_cast<uint64_t>(leaf_index->as_int64()) == m.index));
+  bool same_index =
+      leaf_index != nullptr && ((leaf_index->is_uint64() && leaf_index->as_uint64() == m.index) ||
+                                (leaf_index->is_int64() && leaf_index->as_int64() >= 0 &&
+                                 static_cast<uint64_t>(leaf_index->as_int64()) == m.index));
   if (!same_index) {
     return Bad("index", "index differs from the index inside the leaf");
   }

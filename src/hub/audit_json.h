@@ -18,12 +18,11 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "core/error.h"
 #include "hub/audit_entry.h"

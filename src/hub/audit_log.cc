@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "crypto/encoding.h"
-#include "hub/audit_db.h"
 #include "crypto/hash.h"
+#include "hub/audit_db.h"
 
 namespace dancu::hub {
 namespace {
@@ -93,7 +93,9 @@ Status InsertHead(storage::Connection& c, const TreeHead& head) {
 // (the lock and the file checks cost more than a cached point read).
 class ReadSnapshot {
  public:
-  explicit ReadSnapshot(storage::Connection& c) : c_(c) { ok_ = c_.Cached("BEGIN").Run().has_value(); }
+  explicit ReadSnapshot(storage::Connection& c) : c_(c) {
+    ok_ = c_.Cached("BEGIN").Run().has_value();
+  }
   ~ReadSnapshot() {
     if (ok_) (void)c_.Cached("COMMIT").Run();
   }
@@ -131,7 +133,8 @@ class AuditLog::Reader final : public NodeSource {
     } else if (!*row) {
       if (!error_) {
         error_ = Corrupt("node (" + std::to_string(level) + ", " + std::to_string(index) +
-                         ") is missing").error();
+                         ") is missing")
+                     .error();
       }
     } else {
       h = ColumnHash(q, 0);
@@ -324,7 +327,8 @@ Status AuditLog::Write(std::vector<Queued>& batch, bool force_head) {
     auto& ins_entry = c.Cached(
         "INSERT INTO audit_entries (idx, at, actor_kind, actor, subject, operation, fields, "
         "purpose, outcome, h0, h1, h2, h3) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    auto& ins_node = c.Cached("INSERT INTO audit_nodes (id, h0, h1, h2, h3) VALUES (?, ?, ?, ?, ?)");
+    auto& ins_node =
+        c.Cached("INSERT INTO audit_nodes (id, h0, h1, h2, h3) VALUES (?, ?, ?, ?, ?)");
     auto& ins_top =
         c.Cached("INSERT INTO audit_top_nodes (id, h0, h1, h2, h3) VALUES (?, ?, ?, ?, ?)");
     auto put_node = [&](unsigned level, uint64_t index, const Hash& h) -> Status {
@@ -613,8 +617,7 @@ Result<InclusionProofMessage> AuditLog::ProveInclusion(uint64_t index, uint64_t 
   return p;
 }
 
-Result<ConsistencyProofMessage> AuditLog::ProveConsistency(uint64_t first,
-                                                           uint64_t second) const {
+Result<ConsistencyProofMessage> AuditLog::ProveConsistency(uint64_t first, uint64_t second) const {
   uint64_t current = size();
   if (second > current) {
     return Fail("audit.size_out_of_range",
@@ -667,8 +670,8 @@ Result<AuditEntry> AuditLog::Entry(uint64_t index) const {
   }
   auto conn = AcquireReader();
   if (!conn) return std::unexpected(conn.error());
-  auto& q = (*conn)->Cached("SELECT " + std::string(kEntryColumns) +
-                            " FROM audit_entries WHERE idx = ?");
+  auto& q =
+      (*conn)->Cached("SELECT " + std::string(kEntryColumns) + " FROM audit_entries WHERE idx = ?");
   q.BindInt(1, static_cast<int64_t>(index));
   std::optional<AuditEntry> e;
   auto s = q.ForEachRow([&] { e = EntryFromRow(q); });

@@ -41,6 +41,9 @@
 // and never wait for the writer's transaction (WAL).
 #pragma once
 
+#include <sodium/crypto_auth_hmacsha256.h>
+
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -52,9 +55,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <sodium/crypto_auth_hmacsha256.h>
 
 #include "core/clock.h"
 #include "core/error.h"

@@ -25,8 +25,7 @@ class Hasher {
     if (md == nullptr) std::abort();  // OpenSSL without SHA-256: a broken install
     Hash out;
     unsigned int len = 0;
-    if (EVP_DigestInit_ex2(ctx_, md, nullptr) != 1 ||
-        EVP_DigestUpdate(ctx_, &prefix, 1) != 1 ||
+    if (EVP_DigestInit_ex2(ctx_, md, nullptr) != 1 || EVP_DigestUpdate(ctx_, &prefix, 1) != 1 ||
         EVP_DigestUpdate(ctx_, a.data(), a.size()) != 1 ||
         EVP_DigestUpdate(ctx_, b.data(), b.size()) != 1 ||
         EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1 || len != out.size()) {
@@ -47,8 +46,7 @@ Hasher& ThreadHasher() {
 bool IsPowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
 // PATH(m, D[begin, begin + n)) of RFC 6962 §2.1.1, bottom first.
-void Path(const NodeSource& nodes, uint64_t m, uint64_t begin, uint64_t n,
-          std::vector<Hash>& out) {
+void Path(const NodeSource& nodes, uint64_t m, uint64_t begin, uint64_t n, std::vector<Hash>& out) {
   if (n <= 1) return;
   if (IsPowerOfTwo(n)) {
     // Inside a perfect subtree every sibling is a stored node.

@@ -194,31 +194,14 @@ boost::json::object OAuthError::Body() const {
   return o;
 }
 
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
-
 std::string AppendQuery(std::string_view base, const Params& params) {
   std::string url(base);
   char sep = url.find('?') == std::string::npos ? '?' : '&';
   for (const auto& [k, v] : params) {
     url += sep;
-    url += UrlEncode(k);
+    url += crypto::PercentEncode(k);
     url += '=';
-    url += UrlEncode(v);
+    url += crypto::PercentEncode(v);
     sep = '&';
   }
   return url;

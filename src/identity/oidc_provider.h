@@ -243,8 +243,6 @@ class OidcProvider {
   std::unique_ptr<AuthorizationCodes> codes_;
 };
 
-// Percent-encodes a query component (RFC 3986 unreserved characters kept).
-std::string UrlEncode(std::string_view text);
 // `base` with `params` appended to its query ('?' or '&').
 std::string AppendQuery(std::string_view base, const Params& params);
 

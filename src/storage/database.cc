@@ -1,5 +1,8 @@
 #include "storage/database.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace dancu::storage {
 
 Status Statement::Run() {
@@ -22,6 +25,21 @@ Status Statement::ForEachRow(const std::function<void()>& row) {
   }
   Reset();
   return {};
+}
+
+Statement& StatementCache::Get(Connection& conn, std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    auto st = conn.Prepare(sql);
+    if (!st) {
+      std::fprintf(stderr, "dancu: bad cached SQL: %s\n%.*s\n", st.error().message.c_str(),
+                   static_cast<int>(sql.size()), sql.data());
+      std::abort();
+    }
+    it = statements_.emplace(std::string(sql), std::move(*st)).first;
+  }
+  it->second->Reset();
+  return *it->second;
 }
 
 Result<int64_t> QueryInt(Connection& c, std::string_view sql) {

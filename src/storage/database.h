@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/error.h"
 
@@ -65,6 +66,25 @@ class Statement {
   std::optional<int64_t> OptionalInt(int column) const {
     return IsNull(column) ? std::nullopt : std::optional<int64_t>(Int(column));
   }
+};
+
+class Connection;
+
+// The per-connection cache behind Connection::Cached, shared by the engines:
+// statements keyed by their SQL text, prepared on first use. A statement that
+// does not compile aborts (cached SQL is program text). Clear() before the
+// engine closes its handle.
+class StatementCache {
+ public:
+  Statement& Get(Connection& conn, std::string_view sql);
+  void Clear() { statements_.clear(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, Hash, std::equal_to<>> statements_;
 };
 
 class Connection {

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/admin_units.h"
+#include "crypto/encoding.h"
 #include "identity/accounts.h"
 #include "identity/consents.h"
 #include "identity/oidc_provider.h"
@@ -84,7 +85,7 @@ std::string OutcomeText(Lang lang, std::string_view outcome) {
 }
 
 http::Response ToSignIn(const http::RequestContext& ctx) {
-  return SeeOther("/signin?return_to=" + UrlEncode(ctx.target()));
+  return SeeOther("/signin?return_to=" + crypto::PercentEncode(ctx.target()));
 }
 
 http::Response ServerError(const http::RequestContext& ctx, Lang lang, const Error& e) {

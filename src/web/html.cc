@@ -1,5 +1,6 @@
 #include "web/html.h"
 
+#include "crypto/encoding.h"
 #include "web/cookies.h"
 #include "web/redirect.h"
 
@@ -47,7 +48,7 @@ std::string SwitchLanguageUrl(const http::RequestContext& ctx, std::string_view 
     if (c == '/') {
       encoded_path += '/';
     } else {
-      encoded_path += UrlEncode(std::string_view(&c, 1));
+      encoded_path += crypto::PercentEncode(std::string_view(&c, 1));
     }
   }
   return encoded_path + "?" + query + "lang=" + std::string(code);

@@ -11,6 +11,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "crypto/encoding.h"
 #include "http/authenticator.h"
 #include "identity/sessions.h"
 #include "web/cookies.h"
@@ -304,10 +305,10 @@ http::Response Continue(const WebDeps& deps, const http::RequestContext& ctx, La
       int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                         deps.clock.Now().time_since_epoch()).count();
       back.emplace_back("login_after", std::to_string(now));
-      std::string url = "/signin?return_to=" + UrlEncode("/oidc/authorize?" + EncodeParams(back));
+      std::string url = "/signin?return_to=" + crypto::PercentEncode("/oidc/authorize?" + EncodeParams(back));
       if (step->kind == Kind::kStepUp || request.required_level >= 2) url += "&level=2";
       if (auth && step->kind == Kind::kSignIn) url += "&prompt=login";
-      if (!request.login_hint.empty()) url += "&login_hint=" + UrlEncode(request.login_hint);
+      if (!request.login_hint.empty()) url += "&login_hint=" + crypto::PercentEncode(request.login_hint);
       url += "&lang=";
       url += LangCode(lang);
       return Found(url);

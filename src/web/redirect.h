@@ -20,8 +20,5 @@ namespace dancu::web {
 http::Response SeeOther(std::string_view location);
 http::Response Found(std::string_view location);
 bool IsLocalPath(std::string_view path);
-// Percent-encodes a query component (RFC 3986 unreserved kept), for building
-// redirect URLs: "/signin?return_to=" + UrlEncode(path).
-std::string UrlEncode(std::string_view text);
 
 }  // namespace dancu::web

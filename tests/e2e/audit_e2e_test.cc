@@ -39,8 +39,9 @@ class AuditE2eTest : public FamilyServerTest {
 
 TEST_F(AuditE2eTest, AccessesAreLoggedAndProvenOffline) {
   const uint64_t before = SignHead().at("size").as_int64();
-  HttpResult v = Call(verb::post, "/v1/verify",
-                      R"({"id":"001085123456","full_name":"Nguyễn Văn An","date_of_birth":"1985-03-14"})");
+  HttpResult v =
+      Call(verb::post, "/v1/verify",
+           R"({"id":"001085123456","full_name":"Nguyễn Văn An","date_of_birth":"1985-03-14"})");
   ASSERT_EQ(v.status, 200u) << v.body;
   ASSERT_EQ(Call(verb::get, "/v1/citizens/001188234567").status, 200u);
 
@@ -80,7 +81,8 @@ TEST_F(AuditE2eTest, AccessesAreLoggedAndProvenOffline) {
   EXPECT_EQ(entry.body.find("1985"), std::string::npos);
   EXPECT_EQ(entry.body.find("An\""), std::string::npos);
   boost::json::object read = Json(Call(verb::get, "/v1/audit/entries/" + std::to_string(index + 1)))
-                                 .at("entry").as_object();
+                                 .at("entry")
+                                 .as_object();
   EXPECT_EQ(read.at("operation").as_string(), "read");
 
   std::string head_file = Save("head.json", boost::json::serialize(head));
@@ -104,28 +106,27 @@ TEST_F(AuditE2eTest, AccessesAreLoggedAndProvenOffline) {
   EXPECT_NE(tampered.out.find("FAILED: "), std::string::npos) << tampered.out;
   boost::json::object forged = head;
   forged["size"] = size + 1;
-  auto forged_run = RunDancu({"audit", "verify", "--head",
-                              Save("forged.json", boost::json::serialize(forged)), "--key",
-                              key_file});
+  auto forged_run =
+      RunDancu({"audit", "verify", "--head", Save("forged.json", boost::json::serialize(forged)),
+                "--key", key_file});
   EXPECT_EQ(forged_run.exit_code, 1);
   EXPECT_NE(forged_run.out.find("signature does not verify"), std::string::npos) << forged_run.out;
   HttpResult other_entry = Call(verb::get, "/v1/audit/entries/" + std::to_string(index + 1));
-  auto wrong_entry = RunDancu({"audit", "verify", "--head", head_file, "--key", key_file,
-                               "--proof", proof_file, "--entry",
-                               Save("other-entry.json", other_entry.body)});
+  auto wrong_entry = RunDancu({"audit", "verify", "--head", head_file, "--key", key_file, "--proof",
+                               proof_file, "--entry", Save("other-entry.json", other_entry.body)});
   EXPECT_EQ(wrong_entry.exit_code, 1) << wrong_entry.out;
 
   // A later head: consistent with the saved one, offline and live.
   ASSERT_EQ(Call(verb::get, "/v1/citizens/001085123456").status, 200u);
   boost::json::object later = SignHead();
   ASSERT_EQ(later.at("size").as_int64(), int64_t(size + 1));
-  HttpResult consistency = anonymous.Request(
-      verb::get, "/v1/audit/proof/consistency?first=" + std::to_string(size) +
-                     "&second=" + std::to_string(size + 1));
+  HttpResult consistency =
+      anonymous.Request(verb::get, "/v1/audit/proof/consistency?first=" + std::to_string(size) +
+                                       "&second=" + std::to_string(size + 1));
   ASSERT_EQ(consistency.status, 200u) << consistency.body;
-  auto offline = RunDancu({"audit", "verify", "--head", head_file, "--key", key_file,
-                           "--new-head", Save("later.json", boost::json::serialize(later)),
-                           "--consistency", Save("consistency.json", consistency.body)});
+  auto offline = RunDancu({"audit", "verify", "--head", head_file, "--key", key_file, "--new-head",
+                           Save("later.json", boost::json::serialize(later)), "--consistency",
+                           Save("consistency.json", consistency.body)});
   EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
   auto live = RunDancu({"audit", "verify", "--head", head_file, "--server", Url()});
   EXPECT_EQ(live.exit_code, 0) << live.out << live.err;

@@ -88,17 +88,17 @@ TEST(AuditJsonTest, MalformedDocumentsNameTheMember) {
   auto field = [](const Result<TreeHead>& r) { return r ? "" : r.error().field; };
   EXPECT_EQ(field(TreeHeadFromJson(boost::json::parse("[1]"))), "");
   EXPECT_EQ(TreeHeadFromJson(boost::json::parse("[1]")).error().code, "audit.bad_json");
-  EXPECT_EQ(field(TreeHeadFromJson(boost::json::parse(
-                R"({"root_hash":"","timestamp":1,"signature":""})"))),
+  EXPECT_EQ(field(TreeHeadFromJson(
+                boost::json::parse(R"({"root_hash":"","timestamp":1,"signature":""})"))),
             "size");
-  EXPECT_EQ(field(TreeHeadFromJson(boost::json::parse(
-                R"({"size":-1,"root_hash":"","timestamp":1,"signature":""})"))),
+  EXPECT_EQ(field(TreeHeadFromJson(
+                boost::json::parse(R"({"size":-1,"root_hash":"","timestamp":1,"signature":""})"))),
             "size");
   EXPECT_EQ(field(TreeHeadFromJson(boost::json::parse(
                 R"({"size":1,"root_hash":"AAAA","timestamp":1,"signature":""})"))),
             "root_hash");
-  EXPECT_EQ(field(TreeHeadFromJson(boost::json::parse(
-                R"({"size":1,"root_hash":"!!","timestamp":1,"signature":""})"))),
+  EXPECT_EQ(field(TreeHeadFromJson(
+                boost::json::parse(R"({"size":1,"root_hash":"!!","timestamp":1,"signature":""})"))),
             "root_hash");
   auto bad_path = InclusionProofFromJson(boost::json::parse(
       R"({"leaf_index":0,"tree_size":1,"leaf_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","audit_path":["AA=="]})"));

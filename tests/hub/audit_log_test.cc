@@ -151,8 +151,7 @@ TEST_F(AuditLogTest, TheTreeAndItsHeadsSurviveReopening) {
                                 new_head->root_hash, c->proof));
   auto p = log_->ProveInclusion(5, new_head->size);
   ASSERT_TRUE(p);
-  EXPECT_TRUE(VerifyInclusion(5, new_head->size, p->leaf_hash, p->audit_path,
-                              new_head->root_hash));
+  EXPECT_TRUE(VerifyInclusion(5, new_head->size, p->leaf_hash, p->audit_path, new_head->root_hash));
 }
 
 TEST_F(AuditLogTest, TheInMemoryTopOfALargerTreeIsReloaded) {
@@ -174,8 +173,9 @@ TEST_F(AuditLogTest, TheInMemoryTopOfALargerTreeIsReloaded) {
   {
     auto conn = db_->Connect();
     ASSERT_TRUE(conn);
-    ASSERT_TRUE((*conn)->Exec("DELETE FROM audit_top_nodes WHERE id = (SELECT MAX(id) FROM "
-                              "audit_top_nodes)"));
+    ASSERT_TRUE(
+        (*conn)->Exec("DELETE FROM audit_top_nodes WHERE id = (SELECT MAX(id) FROM "
+                      "audit_top_nodes)"));
   }
   auto keys = LoadOrCreateAuditKeys(dir_.path());
   ASSERT_TRUE(keys);

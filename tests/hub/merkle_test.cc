@@ -75,8 +75,7 @@ TEST(MerkleTest, HashesFollowRfc6962) {
   // SHA-256("") and SHA-256(0x00) from RFC 6962's reference test data.
   EXPECT_EQ(Hex(EmptyTreeHash()),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(Hex(LeafHash("")),
-            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+  EXPECT_EQ(Hex(LeafHash("")), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
   EXPECT_EQ(Hex(ReferenceRoot(std::vector<Hash>{})), Hex(EmptyTreeHash()));
 }
 
@@ -84,8 +83,12 @@ TEST(MerkleTest, RootsOfTheRfc6962TestVectors) {
   // The eight leaves of the certificate-transparency-go / RFC 6962 test
   // data and the roots of each prefix.
   const std::vector<std::string> leaves = {
-      "", std::string("\x00", 1), std::string("\x10", 1), std::string("\x20\x21", 2),
-      std::string("\x30\x31", 2), std::string("\x40\x41\x42\x43", 4),
+      "",
+      std::string("\x00", 1),
+      std::string("\x10", 1),
+      std::string("\x20\x21", 2),
+      std::string("\x30\x31", 2),
+      std::string("\x40\x41\x42\x43", 4),
       std::string("\x50\x51\x52\x53\x54\x55\x56\x57", 8),
       std::string("\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f", 16)};
   const std::vector<std::string> roots = {
@@ -165,8 +168,8 @@ TEST(MerkleTest, EveryTamperedInclusionProofIsRejected) {
     Hash root = ReferenceRoot(std::span(all.data(), size));
     for (uint64_t i = 0; i < size; ++i) {
       const std::vector<Hash> path = InclusionProof(nodes, i, size);
-      auto reject = [&](uint64_t index, uint64_t n, const Hash& leaf,
-                        const std::vector<Hash>& p, const Hash& r, const char* what) {
+      auto reject = [&](uint64_t index, uint64_t n, const Hash& leaf, const std::vector<Hash>& p,
+                        const Hash& r, const char* what) {
         ++cases;
         EXPECT_FALSE(VerifyInclusion(index, n, leaf, p, r))
             << what << " accepted for leaf " << i << " of " << size;

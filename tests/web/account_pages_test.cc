@@ -4,6 +4,8 @@
 // throttling, lock, minors, cookies.
 #include <gtest/gtest.h>
 
+#include "crypto/encoding.h"
+
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 
@@ -81,8 +83,8 @@ class AccountPagesTest : public identity::testing::AccountsTest {
   // Posts a form with the CSRF field of the last page.
   http::Response Post(std::string target,
                       std::vector<std::pair<std::string, std::string>> fields) {
-    std::string body = "csrf=" + UrlEncode(csrf_value_);
-    for (const auto& [k, v] : fields) body += "&" + k + "=" + UrlEncode(v);
+    std::string body = "csrf=" + crypto::PercentEncode(csrf_value_);
+    for (const auto& [k, v] : fields) body += "&" + k + "=" + crypto::PercentEncode(v);
     return Send(bhttp::verb::post, std::move(target), std::move(body));
   }
   std::string RegisterThroughPages(const registry::Citizen& c) {

@@ -135,7 +135,7 @@ class OidcEndpointsTest : public AccountsTest {
            "&response_type=code&scope=openid+profile&state=xyz&nonce=n1&code_challenge=" +
            Challenge() + "&code_challenge_method=S256" + extra;
   }
-  static std::string UrlEncodeForTest(std::string_view s) { return identity::UrlEncode(s); }
+  static std::string UrlEncodeForTest(std::string_view s) { return crypto::PercentEncode(s); }
 
   // A signed-in browser of Nguyễn Văn An: the session cookie.
   std::string SignIn() {
@@ -151,8 +151,8 @@ class OidcEndpointsTest : public AccountsTest {
     EXPECT_EQ(page.status, 200u) << page.body;
     std::string set_cookie = HeaderOf(page, "Set-Cookie");
     std::string csrf_cookie = set_cookie.substr(0, set_cookie.find(';'));
-    std::string form = "csrf=" + identity::UrlEncode(HiddenValue(page.body, "csrf")) +
-                       "&request=" + identity::UrlEncode(HiddenValue(page.body, "request")) +
+    std::string form = "csrf=" + crypto::PercentEncode(HiddenValue(page.body, "csrf")) +
+                       "&request=" + crypto::PercentEncode(HiddenValue(page.body, "request")) +
                        "&decision=approve";
     auto approved = Send(bhttp::verb::post, "/oidc/consent", form,
                          {{"Cookie", cookie + "; " + csrf_cookie}});
@@ -162,8 +162,8 @@ class OidcEndpointsTest : public AccountsTest {
 
   http::Response Exchange(const std::string& code) {
     return Send(bhttp::verb::post, "/oidc/token",
-                "grant_type=authorization_code&code=" + identity::UrlEncode(code) +
-                    "&redirect_uri=" + identity::UrlEncode(kRedirect) + "&code_verifier=" +
+                "grant_type=authorization_code&code=" + crypto::PercentEncode(code) +
+                    "&redirect_uri=" + crypto::PercentEncode(kRedirect) + "&code_verifier=" +
                     std::string(kVerifier),
                 {{"Authorization", "Basic " + crypto::Base64Encode(client_.client_id + ":" +
                                                                    client_.client_secret)}});
@@ -194,18 +194,18 @@ TEST_F(OidcEndpointsTest, DiscoveryAndJwks) {
 
 TEST_F(OidcEndpointsTest, AnUnregisteredRedirectUriIsAPageNotARedirect) {
   std::string url = AuthorizeUrl();
-  std::string registered = identity::UrlEncode(kRedirect);
-  url.replace(url.find(registered), registered.size(), identity::UrlEncode("https://evil.test/x"));
+  std::string registered = crypto::PercentEncode(kRedirect);
+  url.replace(url.find(registered), registered.size(), crypto::PercentEncode("https://evil.test/x"));
   auto r = Send(bhttp::verb::get, url);
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(HeaderOf(r, "Location"), "");
   EXPECT_NE(r.content_type.find("text/html"), std::string::npos);
   auto unknown = Send(bhttp::verb::get, "/oidc/authorize?client_id=nope&redirect_uri=" +
-                                            identity::UrlEncode(kRedirect));
+                                            crypto::PercentEncode(kRedirect));
   EXPECT_EQ(unknown.status, 400u);
   EXPECT_EQ(HeaderOf(unknown, "Location"), "");
   auto malformed = Send(bhttp::verb::get, "/oidc/authorize?client_id=" + std::string(200, 'a') +
-                                              "&redirect_uri=" + identity::UrlEncode(kRedirect));
+                                              "&redirect_uri=" + crypto::PercentEncode(kRedirect));
   EXPECT_EQ(malformed.status, 400u);
   EXPECT_EQ(HeaderOf(malformed, "Location"), "");
 }
@@ -233,7 +233,7 @@ TEST_F(OidcEndpointsTest, WithoutASessionTheBrowserIsSentToSignInAndBack) {
   EXPECT_EQ(QueryValue(loc, "login_hint"), "001085123456");
   EXPECT_EQ(QueryValue(loc, "lang"), "en");
   auto level2 = Send(bhttp::verb::get,
-                     AuthorizeUrl("&acr_values=" + identity::UrlEncode(identity::kAcrLevel2)));
+                     AuthorizeUrl("&acr_values=" + crypto::PercentEncode(identity::kAcrLevel2)));
   EXPECT_EQ(QueryValue(HeaderOf(level2, "Location"), "level"), "2");
 }
 
@@ -248,15 +248,15 @@ TEST_F(OidcEndpointsTest, ConsentPageListsTheClaimsAndNeedsCsrf) {
   EXPECT_NE(page.body.find("https://rp.test/logo.png"), std::string::npos);
   std::string request = HiddenValue(page.body, "request");
   auto no_csrf = Send(bhttp::verb::post, "/oidc/consent",
-                      "request=" + identity::UrlEncode(request) + "&decision=approve",
+                      "request=" + crypto::PercentEncode(request) + "&decision=approve",
                       {{"Cookie", cookie}});
   EXPECT_EQ(no_csrf.status, 403u);
   // Deny: back to the client with access_denied.
   std::string set_cookie = HeaderOf(page, "Set-Cookie");
   std::string csrf_cookie = set_cookie.substr(0, set_cookie.find(';'));
   auto denied = Send(bhttp::verb::post, "/oidc/consent",
-                     "csrf=" + identity::UrlEncode(HiddenValue(page.body, "csrf")) + "&request=" +
-                         identity::UrlEncode(request) + "&decision=deny",
+                     "csrf=" + crypto::PercentEncode(HiddenValue(page.body, "csrf")) + "&request=" +
+                         crypto::PercentEncode(request) + "&decision=deny",
                      {{"Cookie", cookie + "; " + csrf_cookie}});
   ASSERT_EQ(denied.status, 302u);
   EXPECT_EQ(QueryValue(HeaderOf(denied, "Location"), "error"), "access_denied");
@@ -332,14 +332,14 @@ TEST_F(OidcEndpointsTest, EndSessionSignsTheBrowserOutAndReturnsOnlyToRegistered
   std::string id_token(boost::json::parse(t.body).as_object().at("id_token").as_string());
   auto evil = Send(bhttp::verb::get,
                    "/oidc/end_session?id_token_hint=" + id_token +
-                       "&post_logout_redirect_uri=" + identity::UrlEncode("https://evil.test/"),
+                       "&post_logout_redirect_uri=" + crypto::PercentEncode("https://evil.test/"),
                    {}, {{"Cookie", cookie}});
   EXPECT_EQ(evil.status, 400u);
   EXPECT_EQ(HeaderOf(evil, "Location"), "");
   EXPECT_TRUE(sessions_->Find(cookie.substr(cookie.find('=') + 1)));  // still signed in
   auto out = Send(bhttp::verb::get,
                   "/oidc/end_session?id_token_hint=" + id_token + "&post_logout_redirect_uri=" +
-                      identity::UrlEncode("https://rp.test/bye") + "&state=s9",
+                      crypto::PercentEncode("https://rp.test/bye") + "&state=s9",
                   {}, {{"Cookie", cookie}});
   ASSERT_EQ(out.status, 302u);
   EXPECT_EQ(HeaderOf(out, "Location"), "https://rp.test/bye?state=s9");
@@ -352,7 +352,7 @@ TEST_F(OidcEndpointsTest, EndSessionWithoutAHintAsksForConfirmation) {
   std::string session = cookie.substr(cookie.find('=') + 1);
   auto page = Send(bhttp::verb::get,
                    "/oidc/end_session?client_id=" + client_.client_id +
-                       "&post_logout_redirect_uri=" + identity::UrlEncode("https://rp.test/bye"),
+                       "&post_logout_redirect_uri=" + crypto::PercentEncode("https://rp.test/bye"),
                    {}, {{"Cookie", cookie}});
   ASSERT_EQ(page.status, 200u);
   EXPECT_TRUE(sessions_->Find(session));  // a link alone signs nobody out
@@ -363,9 +363,9 @@ TEST_F(OidcEndpointsTest, EndSessionWithoutAHintAsksForConfirmation) {
   std::string set_cookie = HeaderOf(page, "Set-Cookie");
   std::string csrf_cookie = set_cookie.substr(0, set_cookie.find(';'));
   auto confirmed = Send(bhttp::verb::post, "/oidc/end_session",
-                        "confirm=1&csrf=" + identity::UrlEncode(HiddenValue(page.body, "csrf")) +
+                        "confirm=1&csrf=" + crypto::PercentEncode(HiddenValue(page.body, "csrf")) +
                             "&client_id=" + client_.client_id + "&post_logout_redirect_uri=" +
-                            identity::UrlEncode("https://rp.test/bye"),
+                            crypto::PercentEncode("https://rp.test/bye"),
                         {{"Cookie", cookie + "; " + csrf_cookie}});
   ASSERT_EQ(confirmed.status, 302u) << confirmed.body;
   EXPECT_EQ(HeaderOf(confirmed, "Location"), "https://rp.test/bye");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "crypto/encoding.h"
+
 #include <boost/beast/http.hpp>
 
 #include "web/cookies.h"
@@ -112,7 +114,7 @@ TEST(RedirectTest, OnlyLocalPathsAreSafeReturnTargets) {
   EXPECT_FALSE(IsLocalPath("https://evil.example/"));
   EXPECT_FALSE(IsLocalPath("/a\r\nSet-Cookie: x=1"));
   EXPECT_FALSE(IsLocalPath(""));
-  EXPECT_EQ(UrlEncode("/a b?c=đ"), "%2Fa%20b%3Fc%3D%C4%91");
+  EXPECT_EQ(crypto::PercentEncode("/a b?c=đ"), "%2Fa%20b%3Fc%3D%C4%91");
   auto r = SeeOther("/account");
   EXPECT_EQ(r.status, 303u);
   EXPECT_EQ(HeaderOf(r, "Location"), "/account");

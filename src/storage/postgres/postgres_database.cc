@@ -20,7 +20,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "storage/database.h"
@@ -174,7 +173,7 @@ class PostgresConnection final : public Connection {
  public:
   explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
   ~PostgresConnection() override {
-    cache_.clear();
+    cache_.Clear();
     PQfinish(conn_);
   }
 
@@ -207,20 +206,7 @@ class PostgresConnection final : public Connection {
     return std::make_unique<PostgresStatement>(conn_, std::move(name), params);
   }
 
-  Statement& Cached(std::string_view sql) override {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-      auto st = Prepare(sql);
-      if (!st) {
-        std::fprintf(stderr, "dancu: bad cached SQL: %s\n%.*s\n", st.error().message.c_str(),
-                     static_cast<int>(sql.size()), sql.data());
-        std::abort();
-      }
-      it = cache_.emplace(std::string(sql), std::move(*st)).first;
-    }
-    it->second->Reset();
-    return *it->second;
-  }
+  Statement& Cached(std::string_view sql) override { return cache_.Get(*this, sql); }
 
   Status Begin() override {
     return Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
@@ -233,13 +219,9 @@ class PostgresConnection final : public Connection {
   std::string_view engine() const override { return "postgres"; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   PGconn* conn_;
   int64_t statements_ = 0;
-  std::unordered_map<std::string, std::unique_ptr<Statement>, Hash, std::equal_to<>> cache_;
+  StatementCache cache_;
 };
 
 class PostgresDatabase final : public Database {

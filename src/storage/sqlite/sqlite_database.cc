@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unordered_map>
 
 #include "storage/database.h"
 
@@ -68,7 +67,7 @@ class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
-    cache_.clear();
+    cache_.Clear();
     sqlite3_close_v2(db_);
   }
 
@@ -94,21 +93,7 @@ class SqliteConnection final : public Connection {
     return std::make_unique<SqliteStatement>(db_, stmt);
   }
 
-  Statement& Cached(std::string_view sql) override {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-      auto st = Prepare(sql);
-      if (!st) {
-        // Cached SQL is program text, so a compile failure is a bug.
-        std::fprintf(stderr, "dancu: bad cached SQL: %s\n%.*s\n", st.error().message.c_str(),
-                     static_cast<int>(sql.size()), sql.data());
-        std::abort();
-      }
-      it = cache_.emplace(std::string(sql), std::move(*st)).first;
-    }
-    it->second->Reset();
-    return *it->second;
-  }
+  Statement& Cached(std::string_view sql) override { return cache_.Get(*this, sql); }
 
   Status Begin() override { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() override { return Exec("COMMIT"); }
@@ -119,12 +104,8 @@ class SqliteConnection final : public Connection {
   std::string_view engine() const override { return "sqlite"; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>, Hash, std::equal_to<>> cache_;
+  StatementCache cache_;
 };
 
 class SqliteDatabase final : public Database {
