@@ -1,7 +1,8 @@
 // The signed-in citizen's account:
 //   GET  /account                     profile from the register, level,
 //                                     minors, sign-in history, consents,
-//                                     lock, sign out everywhere
+//                                     the access log link, lock, sign out
+//                                     everywhere
 //   POST /account/lock                locks the account (signs out everywhere)
 //   POST /account/signout-everywhere  revokes every session
 //   POST /account/consents/revoke     forgets a relying party's consent
@@ -47,8 +48,9 @@ std::string SexText(Lang lang, Sex s) {
   return std::string(s == Sex::kMale ? Pick(lang, "Nam", "Male") : Pick(lang, "Nữ", "Female"));
 }
 
-// The register record of a person as a table (the holder or a ward).
-std::string RecordTable(Lang lang, const registry::Citizen& c) {
+// The register record of a person as a table (the holder or a ward), with
+// `extra_rows` at its end (the holder's account level and phone).
+std::string RecordTable(Lang lang, const registry::Citizen& c, std::string_view extra_rows = {}) {
   std::string t = "<table>";
   t += Row(Pick(lang, "Họ và tên", "Full name"), c.full_name.text());
   t += Row(Pick(lang, "Số định danh cá nhân", "Personal identification number"), c.id.ToString());
@@ -58,6 +60,7 @@ std::string RecordTable(Lang lang, const registry::Citizen& c) {
   if (c.status == registry::LifeStatus::kDeceased) {
     t += Row(Pick(lang, "Tình trạng", "Status"), Pick(lang, "Đã mất", "Deceased"));
   }
+  t += extra_rows;
   t += "</table>";
   return t;
 }
@@ -157,14 +160,13 @@ void AddAccountPage(http::Router& router, const WebDeps& deps) {
                   "</p>";
         }
         body += "<h2>" + std::string(Pick(lang, "Thông tin cá nhân", "Your details")) + "</h2>";
-        body += RecordTable(lang, *profile);
-        body += "<table>";
-        body += Row(Pick(lang, "Mức tài khoản", "Account level"),
-                    a.level == identity::Level::kTwo
-                        ? Pick(lang, "Mức 2 (xác thực trực tiếp)", "Level 2 (checked in person)")
-                        : Pick(lang, "Mức 1 (tự đăng ký)", "Level 1 (self-registered)"));
-        body += Row(Pick(lang, "Số điện thoại", "Phone"), a.phone);
-        body += "</table>";
+        body += RecordTable(
+            lang, *profile,
+            Row(Pick(lang, "Mức tài khoản", "Account level"),
+                a.level == identity::Level::kTwo
+                    ? Pick(lang, "Mức 2 (xác thực trực tiếp)", "Level 2 (checked in person)")
+                    : Pick(lang, "Mức 1 (tự đăng ký)", "Level 1 (self-registered)")) +
+                Row(Pick(lang, "Số điện thoại", "Phone"), a.phone));
 
         body += "<h2>" + std::string(Pick(lang, "Con dưới 14 tuổi", "Children under 14")) + "</h2>";
         if (wards->empty()) {
@@ -190,12 +192,27 @@ void AddAccountPage(http::Router& router, const WebDeps& deps) {
                   Escape(r.ip) + "</td><td>" + Escape(OutcomeText(lang, r.outcome)) + "</td><td>" +
                   Escape(r.client.empty() ? "dancu" : r.client) + "</td></tr>";
         }
+        if (history->empty()) {
+          body += "<tr><td colspan=\"4\">" +
+                  std::string(Pick(lang, "Chưa có lần đăng nhập nào bằng mật khẩu.",
+                                   "No password sign-ins yet.")) +
+                  "</td></tr>";
+        }
         body += "</tbody></table>";
 
         body += "<h2>" + std::string(Pick(lang, "Ứng dụng đã được chia sẻ dữ liệu",
                                           "Applications you share data with")) +
                 "</h2>";
         body += ConsentsSection(deps, lang, a, token);
+
+        if (deps.audit_log != nullptr) {
+          body += "<h2>" +
+                  std::string(Pick(lang, "Ai đã truy cập dữ liệu của bạn", "Who accessed your data")) +
+                  "</h2><p><a href=\"/account/access-log\">" +
+                  std::string(Pick(lang, "Xem nhật ký truy cập (kèm bằng chứng)",
+                                   "See the access log (with proofs)")) +
+                  "</a></p>";
+        }
 
         body += "<h2>" + std::string(Pick(lang, "Bảo mật", "Security")) + "</h2>";
         body += PostButton(token, "/account/signout-everywhere",
