@@ -12,6 +12,8 @@ void AddRoutes(http::Router& router, ApiDeps deps) {
   if (deps.verifier != nullptr) AddMatchRoutes(router, deps);
   if (deps.reconcile_jobs != nullptr) AddReconcileRoutes(router, deps);
   if (deps.audit_log != nullptr) AddAuditRoutes(router, deps);
+  if (deps.webhook_dispatcher != nullptr && deps.webhook_subscriptions != nullptr)
+    AddWebhookRoutes(router, deps);
 }
 
 }  // namespace dancu::api

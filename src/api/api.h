@@ -22,6 +22,8 @@ class ReconcileJobs;
 
 namespace dancu::hub {
 class AuditLog;
+class WebhookSubscriptions;
+class WebhookDispatcher;
 }  // namespace dancu::hub
 
 namespace dancu::api {
@@ -38,6 +40,10 @@ struct ApiDeps {
   // The access log (issue 5); when null, the /v1/audit routes are not added
   // and accesses are not recorded.
   hub::AuditLog* audit_log = nullptr;
+  // Webhooks (issue 5, push feed); when the dispatcher is null, the
+  // /v1/webhooks routes are not added. Both are set together.
+  hub::WebhookSubscriptions* webhook_subscriptions = nullptr;
+  hub::WebhookDispatcher* webhook_dispatcher = nullptr;
 };
 
 // The largest POST /v1/verify/batch body (10,000 queries of a few hundred
@@ -57,5 +63,6 @@ void AddVerifyRoutes(http::Router& router, ApiDeps deps);
 void AddReconcileRoutes(http::Router& router, ApiDeps deps);
 void AddMatchRoutes(http::Router& router, ApiDeps deps);  // POST /v1/match (needs verifier)
 void AddAuditRoutes(http::Router& router, ApiDeps deps);  // /v1/audit/* (needs audit_log)
+void AddWebhookRoutes(http::Router& router, ApiDeps deps);  // /v1/webhooks* (needs dispatcher)
 
 }  // namespace dancu::api

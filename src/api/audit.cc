@@ -12,8 +12,8 @@
 // they reveal only sizes and hashes, and anyone holding a saved head must be
 // able to check it against the live log. Entries say who accessed data, so
 // they are for register staff (Access::kAuthenticated; agencies get 403);
-// a citizen's own entries (GET /v1/me/access-log) come with issue 4's
-// accounts, through AuditLog::EntriesForCitizen.
+// a citizen's own entries (GET /v1/me/access-log, with proofs) are served
+// to their session by web/access_log_page.cc.
 //
 // Bad parameters: request.missing_field / request.bad_parameter (not an
 // integer), audit.size_out_of_range, audit.index_out_of_range,

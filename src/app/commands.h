@@ -57,6 +57,19 @@ struct AgenciesOptions {
 };
 int Agencies(const AgenciesOptions& o);
 
+// dancu webhooks add|list|remove|dead-letters|redeliver (webhooks.cc): the
+// agencies' webhook subscriptions in DIR/hub.db. add prints the signing
+// secret (once).
+struct WebhooksOptions {
+  std::string action;  // "add", "list", "remove", "dead-letters" or "redeliver"
+  std::string data_dir;
+  std::string agency, url;               // add
+  std::vector<std::string> events;       // add
+  std::vector<std::string> provinces;    // add, optional
+  int64_t id = 0;                        // remove (subscription), redeliver (delivery)
+};
+int Webhooks(const WebhooksOptions& o);
+
 // dancu officers add|list (officers.cc): the officers who upgrade accounts
 // to level 2, in DIR/identity.db.
 struct OfficersOptions {

@@ -72,6 +72,27 @@ int main(int argc, char** argv) {
   ag_disable->add_option("--data", ag.data_dir, "Data directory")->required();
   ag_disable->add_option("--name", ag.name, "Agency name")->required();
 
+  dancu::app::WebhooksOptions wh;
+  auto* wh_cmd = cli.add_subcommand("webhooks", "Manage agencies' webhook subscriptions");
+  wh_cmd->require_subcommand(1);
+  auto* wh_add = wh_cmd->add_subcommand("add", "Subscribe an agency's URL and print its secret (once)");
+  wh_add->add_option("--data", wh.data_dir, "Data directory")->required();
+  wh_add->add_option("--agency", wh.agency, "Agency name (dancu agencies add)")->required();
+  wh_add->add_option("--url", wh.url, "https:// URL (or http:// to a loopback host)")->required();
+  wh_add->add_option("--events", wh.events, "Event types, e.g. death,birth")->required()->delimiter(',');
+  wh_add->add_option("--provinces", wh.provinces, "Province codes, e.g. 01,79 (default: all)")
+      ->delimiter(',');
+  auto* wh_list = wh_cmd->add_subcommand("list", "List webhook subscriptions");
+  wh_list->add_option("--data", wh.data_dir, "Data directory")->required();
+  auto* wh_remove = wh_cmd->add_subcommand("remove", "Remove (disable) a subscription");
+  wh_remove->add_option("--data", wh.data_dir, "Data directory")->required();
+  wh_remove->add_option("--id", wh.id, "Subscription id")->required();
+  auto* wh_dead = wh_cmd->add_subcommand("dead-letters", "List deliveries that ran out of retries");
+  wh_dead->add_option("--data", wh.data_dir, "Data directory")->required();
+  auto* wh_redeliver = wh_cmd->add_subcommand("redeliver", "Send a dead letter again");
+  wh_redeliver->add_option("--data", wh.data_dir, "Data directory")->required();
+  wh_redeliver->add_option("--id", wh.id, "Delivery id")->required();
+
   dancu::app::OfficersOptions off;
   auto* off_cmd = cli.add_subcommand("officers", "Manage the officers who upgrade accounts to level 2");
   off_cmd->require_subcommand(1);
@@ -190,6 +211,11 @@ int main(int argc, char** argv) {
   if (*keys_cmd) {
     keys.action = *keys_rotate ? "rotate" : "list";
     return dancu::app::Keys(keys);
+  }
+  if (*wh_cmd) {
+    wh.action = *wh_add ? "add" : *wh_list ? "list" : *wh_remove ? "remove"
+              : *wh_dead ? "dead-letters" : "redeliver";
+    return dancu::app::Webhooks(wh);
   }
   if (*ag_cmd) {
     ag.action = *ag_add ? "add" : *ag_list ? "list" : "disable";

@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/identity_services.h"
 #include "app/register_files.h"
+#include "app/webhook_services.h"
 #include "core/metrics.h"
 #include "http/authenticator.h"
 #include "http/router.h"
@@ -95,6 +96,16 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
 
+  // Webhooks to agencies (DIR/hub.db, issue 5): pending deliveries of the
+  // last run are sent again, the feed is followed from where it stopped.
+  auto webhooks = OpenWebhookServicesIn(o.data_dir, **agency_keys, reg->registry.get(), reg->clock,
+                                        reg->random);
+  if (!webhooks) {
+    std::fprintf(stderr, "dancu: webhooks: %s\n", webhooks.error().message.c_str());
+    return 1;
+  }
+  webhooks->dispatcher->Start();
+
   // Bulk reconciliation jobs in DIR/reconcile; uploads land beside them, on
   // the same file system, so accepting one is a rename.
   const std::filesystem::path reconcile_dir = std::filesystem::path(o.data_dir) / "reconcile";
@@ -126,12 +137,15 @@ int Serve(const ServeOptions& o) {
   api::ApiDeps deps{*reg->registry, metrics, reg->clock, verifier.get(), verification_log->get()};
   deps.reconcile_jobs = reconcile_jobs->get();
   deps.audit_log = audit->log.get();
+  deps.webhook_subscriptions = webhooks->subscriptions.get();
+  deps.webhook_dispatcher = webhooks->dispatcher.get();
   api::AddRoutes(router, deps);
   web::WebDeps web_deps{*reg->registry, reg->clock, csrf, issuer};
   web_deps.accounts = identity->accounts.get();
   web_deps.sessions = identity->sessions.get();
   web_deps.officers = identity->officers.get();
   web_deps.oidc = identity->oidc.get();
+  web_deps.audit_log = audit->log.get();
   web::AddWebRoutes(router, web_deps);
 
   http::Server server(server_options, router, auth, metrics);
@@ -156,6 +170,7 @@ int Serve(const ServeOptions& o) {
   std::fflush(stdout);
   server.Run();
   identity->watcher->Stop();
+  webhooks->dispatcher->Stop();  // attempts in flight stay pending: sent at the next start
   (*reconcile_jobs)->Stop();    // a running job is queued again at the next start
   (*verification_log)->Stop();  // commits the queued records
   audit->log->Stop();           // commits the queued entries, signs a final head

@@ -44,6 +44,10 @@ constexpr ProblemEntry kProblems[] = {
     // saved heads or proofs that cannot be read (dancu audit verify).
     {"audit.", 400, "Invalid access log request"},
     {"audit.entry_not_found", 404, "Access log entry not found"},
+    {"webhook.", 400, "Invalid webhook request"},
+    {"webhook.not_found", 404, "Webhook subscription not found"},
+    {"webhook.delivery_not_found", 404, "Webhook delivery not found"},
+    {"webhook.not_dead", 409, "Webhook delivery is not a dead letter"},
     {"io.", 500, "Storage error"},
     // Identity accounts (identity/accounts.h) and officers (identity/officers.h).
     {"identity.", 400, "Invalid identity request"},

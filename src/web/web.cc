@@ -9,6 +9,7 @@ void AddWebRoutes(http::Router& router, const WebDeps& deps) {
   AddOidcEndpoints(router, deps);
   AddConsentPage(router, deps);
   AddAdminClients(router, deps);
+  AddAccessLogPages(router, deps);
 }
 
 }  // namespace dancu::web

@@ -1,6 +1,7 @@
 // web: the front door of the citizen-facing web front. AddWebRoutes adds the
-// HTML pages (sign-in, registration, account, consent), the officer and admin
-// JSON APIs of the identity service, and the OpenID Connect endpoints.
+// HTML pages (sign-in, registration, account, consent, access log), the
+// officer and admin JSON APIs of the identity service, and the OpenID Connect
+// endpoints.
 //
 // Pages are Access::kPublic routes that check the session cookie themselves
 // (a signed-out visitor is redirected to /signin, not answered 401); every
@@ -25,6 +26,10 @@ class Officers;
 class OidcProvider;
 }  // namespace dancu::identity
 
+namespace dancu::hub {
+class AuditLog;
+}  // namespace dancu::hub
+
 namespace dancu::web {
 
 struct WebDeps {
@@ -43,6 +48,10 @@ struct WebDeps {
   // OpenID Connect (oidc helper): the provider (identity/oidc_provider.h),
   // also its consents (the account page lists and revokes them).
   identity::OidcProvider* oidc = nullptr;
+  // The tamper-evident access log (hub/audit_log.h): the citizen's own
+  // entries with proofs (GET /v1/me/access-log, /account/access-log); those
+  // routes are added only when set.
+  hub::AuditLog* audit_log = nullptr;
 };
 
 void AddWebRoutes(http::Router& router, const WebDeps& deps);
@@ -54,5 +63,6 @@ void AddAdminOfficers(http::Router& router, const WebDeps& deps);   // admin_off
 void AddOidcEndpoints(http::Router& router, const WebDeps& deps);   // oidc_endpoints.cc
 void AddConsentPage(http::Router& router, const WebDeps& deps);     // consent_page.cc
 void AddAdminClients(http::Router& router, const WebDeps& deps);    // admin_clients.cc
+void AddAccessLogPages(http::Router& router, const WebDeps& deps);  // access_log_page.cc
 
 }  // namespace dancu::web

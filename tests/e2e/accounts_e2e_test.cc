@@ -2,7 +2,8 @@
 // through the pages (the code read from the development SMS outbox), signs
 // in with the session cookie, an officer created with the admin API upgrades
 // the account to level 2, and the citizen's death, registered through the
-// API, ends the session within a second (the account watcher).
+// API, ends the session within a second (the account watcher). The citizen
+// sees who verified them in the access log, with proofs checked offline.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -146,6 +147,91 @@ TEST_F(AccountsE2eTest, RegisterUpgradeAndDeath) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(status, 401u);
+}
+
+// The citizen's access log (issue 5): an agency and the admin verify the
+// citizen, who sees both accesses (and not his wife's) in GET
+// /v1/me/access-log, each with an inclusion proof that `dancu audit verify`
+// accepts offline against the signed head of the same answer.
+TEST_F(AccountsE2eTest, TheCitizenSeesWhoVerifiedHimWithProofs) {
+  // An agency key, added before the server starts.
+  server_.reset();
+  auto agency = RunDancu({"agencies", "add", "--data", dir_.path().string(), "--name", "bhxh"});
+  ASSERT_EQ(agency.exit_code, 0) << agency.err;
+  std::string key = agency.out.substr(0, agency.out.find_first_of("\r\n"));
+  server_ = std::make_unique<ServerProcess>(dir_.path().string(), kToken);
+  client_ = std::make_unique<dancu::test::HttpClient>("127.0.0.1", server_->port());
+
+  ASSERT_EQ(Browse(bhttp::verb::get, "/register").status, 200u);
+  ASSERT_EQ(Submit("/register", {{"citizen_id", "001085123456"},
+                                 {"full_name", "Nguyễn Văn An"},
+                                 {"date_of_birth", "1985-03-14"},
+                                 {"phone", "0912345678"}})
+                .status,
+            303u);
+  ASSERT_EQ(Browse(bhttp::verb::get, "/register/code").status, 200u);
+  ASSERT_EQ(Submit("/register/code", {{"code", LastCode()}}).status, 303u);
+  ASSERT_EQ(Browse(bhttp::verb::get, "/register/password").status, 200u);
+  ASSERT_EQ(Submit("/register/password", {{"password", "một câu mật khẩu dài"},
+                                          {"password_confirm", "một câu mật khẩu dài"}})
+                .status,
+            303u);
+  EXPECT_EQ(client_->Request(bhttp::verb::get, "/v1/me/access-log").status, 401u);
+
+  auto verify = [&](const std::string& token, const std::string& body) {
+    auto r = Admin(bhttp::verb::post, "/v1/verify", body, token);
+    EXPECT_EQ(r.status, 200u) << r.body;
+  };
+  verify(key, R"({"id":"001085123456","full_name":"Nguyễn Văn An","date_of_birth":"1985-03-14"})");
+  verify(key, R"({"id":"001188234567","full_name":"Trần Thị Bình"})");  // his wife
+  verify(kToken, R"({"id":"001085123456","date_of_birth":"1985-03-15"})");
+  // A signed head covering all three now, rather than within the second.
+  ASSERT_EQ(Admin(bhttp::verb::post, "/v1/audit/tree-head", {}).status, 200u);
+
+  auto log = Browse(bhttp::verb::get, "/v1/me/access-log");
+  ASSERT_EQ(log.status, 200u) << log.body;
+  auto answer = boost::json::parse(log.body).as_object();
+  const auto& entries = answer.at("entries").as_array();
+  ASSERT_EQ(entries.size(), 2u) << log.body;  // his two, newest first
+  const auto& admin = entries[0].as_object().at("entry").as_object();
+  EXPECT_EQ(admin.at("actor").at("kind").as_string(), "staff");
+  EXPECT_EQ(admin.at("outcome").as_string(), "MISMATCH");
+  const auto& bhxh = entries[1].as_object().at("entry").as_object();
+  EXPECT_EQ(bhxh.at("actor").at("kind").as_string(), "agency");
+  EXPECT_EQ(bhxh.at("actor").at("id").as_string(), "bhxh");
+  EXPECT_EQ(bhxh.at("operation").as_string(), "verify");
+  EXPECT_EQ(bhxh.at("outcome").as_string(), "MATCH");
+  EXPECT_EQ(boost::json::serialize(bhxh.at("fields")), R"(["id","full_name","date_of_birth"])");
+  const uint64_t index = entries[1].as_object().at("index").to_number<uint64_t>();
+
+  auto page = Browse(bhttp::verb::get, "/account/access-log?lang=en");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_NE(page.body.find("Agency: bhxh"), std::string::npos);
+
+  // Offline: the head, the public key, the entry and its proof as files.
+  TempDir files;
+  auto save = [&](const std::string& name, const std::string& body) {
+    std::string path = (files.path() / name).string();
+    std::ofstream(path) << body;
+    return path;
+  };
+  auto public_key = client_->Request(bhttp::verb::get, "/v1/audit/public-key");
+  ASSERT_EQ(public_key.status, 200u);
+  std::string head_file = save("head.json", boost::json::serialize(answer.at("tree_head")));
+  std::string key_file = save("key.json", public_key.body);
+  std::string proof_file =
+      save("proof.json", boost::json::serialize(entries[1].as_object().at("proof")));
+  std::string entry_file = save("entry.json", boost::json::serialize(entries[1]));
+  auto ok = RunDancu({"audit", "verify", "--head", head_file, "--key", key_file, "--proof",
+                      proof_file, "--entry", entry_file});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("OK: inclusion of entry " + std::to_string(index)), std::string::npos)
+      << ok.out;
+  // The other entry is not what that proof proves.
+  auto wrong =
+      RunDancu({"audit", "verify", "--head", head_file, "--key", key_file, "--proof", proof_file,
+                "--entry", save("other.json", boost::json::serialize(entries[0]))});
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
 }
 
 }  // namespace
