@@ -113,12 +113,7 @@ constexpr storage::Migration kMigrations[] = {
 std::span<const storage::Migration> AuditMigrations() { return kMigrations; }
 
 Result<std::unique_ptr<storage::Database>> OpenAuditDb(const std::filesystem::path& data_dir) {
-  auto db = storage::OpenSqlite(AuditDbPath(data_dir));
-  if (!db) return std::unexpected(db.error());
-  auto conn = (*db)->Connect();
-  if (!conn) return std::unexpected(conn.error());
-  if (auto v = storage::Migrate(**conn, AuditMigrations()); !v) return std::unexpected(v.error());
-  return std::move(*db);
+  return storage::OpenMigratedSqlite(AuditDbPath(data_dir), AuditMigrations());
 }
 
 }  // namespace dancu::hub

@@ -76,12 +76,7 @@ constexpr storage::Migration kMigrations[] = {
 std::span<const storage::Migration> HubMigrations() { return kMigrations; }
 
 Result<std::unique_ptr<storage::Database>> OpenHubDb(const std::filesystem::path& data_dir) {
-  auto db = storage::OpenSqlite(HubDbPath(data_dir));
-  if (!db) return std::unexpected(db.error());
-  auto conn = (*db)->Connect();
-  if (!conn) return std::unexpected(conn.error());
-  if (auto v = storage::Migrate(**conn, HubMigrations()); !v) return std::unexpected(v.error());
-  return std::move(*db);
+  return storage::OpenMigratedSqlite(HubDbPath(data_dir), HubMigrations());
 }
 
 }  // namespace dancu::hub

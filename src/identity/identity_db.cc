@@ -125,14 +125,7 @@ std::span<const storage::Migration> IdentityMigrations() {
 }
 
 Result<std::unique_ptr<storage::Database>> OpenIdentityDb(const std::filesystem::path& data_dir) {
-  auto db = storage::OpenSqlite(IdentityDbPath(data_dir));
-  if (!db) return std::unexpected(db.error());
-  auto conn = (*db)->Connect();
-  if (!conn) return std::unexpected(conn.error());
-  if (auto v = storage::Migrate(**conn, IdentityMigrations()); !v) {
-    return std::unexpected(v.error());
-  }
-  return std::move(*db);
+  return storage::OpenMigratedSqlite(IdentityDbPath(data_dir), IdentityMigrations());
 }
 
 std::string TokenHash(std::string_view token) {

@@ -142,12 +142,7 @@ constexpr storage::Migration kMigrations[] = {
 std::span<const storage::Migration> OidcMigrations() { return kMigrations; }
 
 Result<std::unique_ptr<storage::Database>> OpenOidcDb(const std::filesystem::path& data_dir) {
-  auto db = storage::OpenSqlite(OidcDbPath(data_dir));
-  if (!db) return std::unexpected(db.error());
-  auto conn = (*db)->Connect();
-  if (!conn) return std::unexpected(conn.error());
-  if (auto v = storage::Migrate(**conn, OidcMigrations()); !v) return std::unexpected(v.error());
-  return std::move(*db);
+  return storage::OpenMigratedSqlite(OidcDbPath(data_dir), OidcMigrations());
 }
 
 }  // namespace dancu::identity

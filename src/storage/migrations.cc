@@ -45,4 +45,14 @@ Result<int> Migrate(Connection& conn, std::span<const Migration> migrations) {
   return current;
 }
 
+Result<std::unique_ptr<Database>> OpenMigratedSqlite(const std::filesystem::path& file,
+                                                     std::span<const Migration> migrations) {
+  auto db = OpenSqlite(file);
+  if (!db) return std::unexpected(db.error());
+  auto conn = (*db)->Connect();
+  if (!conn) return std::unexpected(conn.error());
+  if (auto v = Migrate(**conn, migrations); !v) return std::unexpected(v.error());
+  return std::move(*db);
+}
+
 }  // namespace dancu::storage

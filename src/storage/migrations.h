@@ -6,6 +6,8 @@
 // storage.schema_too_new (the database was written by a newer dancu).
 #pragma once
 
+#include <filesystem>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -24,5 +26,11 @@ struct Migration {
 // Applies every migration newer than the database's version. Returns the
 // resulting schema version.
 Result<int> Migrate(Connection& conn, std::span<const Migration> migrations);
+
+// Opens (creating if needed) the SQLite database at `file` and applies
+// `migrations`: how each service opens its own file in the data directory
+// (verify.db, identity.db, oidc.db, audit.db, hub.db).
+Result<std::unique_ptr<Database>> OpenMigratedSqlite(const std::filesystem::path& file,
+                                                     std::span<const Migration> migrations);
 
 }  // namespace dancu::storage

@@ -88,12 +88,7 @@ constexpr storage::Migration kMigrations[] = {
 std::span<const storage::Migration> VerifyMigrations() { return kMigrations; }
 
 Result<std::unique_ptr<storage::Database>> OpenVerifyDb(const std::filesystem::path& data_dir) {
-  auto db = storage::OpenSqlite(VerifyDbPath(data_dir));
-  if (!db) return std::unexpected(db.error());
-  auto conn = (*db)->Connect();
-  if (!conn) return std::unexpected(conn.error());
-  if (auto v = storage::Migrate(**conn, VerifyMigrations()); !v) return std::unexpected(v.error());
-  return std::move(*db);
+  return storage::OpenMigratedSqlite(VerifyDbPath(data_dir), VerifyMigrations());
 }
 
 }  // namespace dancu::verify
