@@ -140,7 +140,7 @@ int Serve(const ServeOptions& o) {
   deps.webhook_subscriptions = webhooks->subscriptions.get();
   deps.webhook_dispatcher = webhooks->dispatcher.get();
   api::AddRoutes(router, deps);
-  web::WebDeps web_deps{*reg->registry, reg->clock, csrf, issuer};
+  web::WebDeps web_deps{*reg->registry, reg->clock, csrf};
   web_deps.accounts = identity->accounts.get();
   web_deps.sessions = identity->sessions.get();
   web_deps.officers = identity->officers.get();

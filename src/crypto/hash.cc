@@ -7,11 +7,22 @@
 #include <openssl/hmac.h>
 
 namespace dancu::crypto {
+namespace {
+
+// Fetched once: EVP_sha256() makes OpenSSL 3 search its provider store on
+// every call, which costs more than hashing a short key or token.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) throw std::runtime_error("OpenSSL has no SHA-256");
+  return md;
+}
+
+}  // namespace
 
 Digest Sha256(std::string_view data) {
   Digest d;
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(data.data(), data.size(), d.data(), &len, Sha256Md(), nullptr) != 1 ||
       len != d.size()) {
     throw std::runtime_error("SHA-256 failed");
   }
@@ -25,7 +36,7 @@ Digest HmacSha256(std::string_view key, std::string_view data) {
   // some versions; point at a valid empty buffer instead.
   static const unsigned char kEmpty = 0;
   const void* k = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
-  if (HMAC(EVP_sha256(), k, static_cast<int>(key.size()),
+  if (HMAC(Sha256Md(), k, static_cast<int>(key.size()),
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), d.data(),
            &len) == nullptr ||
       len != d.size()) {
@@ -40,7 +51,7 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
 }
 
 Sha256Stream::Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) {
+  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, Sha256Md(), nullptr) != 1) {
     EVP_MD_CTX_free(ctx_);
     throw std::runtime_error("SHA-256 init failed");
   }

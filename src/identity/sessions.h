@@ -40,7 +40,6 @@
 
 namespace dancu::identity {
 
-inline constexpr std::string_view kSessionCookie = "dancu_session";
 inline constexpr std::chrono::minutes kLevel2Idle{30};
 inline constexpr std::chrono::hours kLevel1Idle{2};
 inline constexpr std::chrono::hours kSessionAbsolute{12};

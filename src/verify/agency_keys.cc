@@ -1,7 +1,6 @@
 #include "verify/agency_keys.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -9,36 +8,17 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "crypto/encoding.h"
+#include "crypto/hash.h"
+
 namespace dancu::verify {
 namespace {
 
-using Digest = std::array<unsigned char, 32>;
+using crypto::Digest;
+using crypto::Sha256;
 
 constexpr int64_t kRefreshUs = 1'000'000;  // one second
 constexpr size_t kRandomBytes = 32;
-
-Digest Sha256(std::string_view data) {
-  // Fetched once: an implicit fetch per call (EVP_sha256 with EVP_Digest)
-  // would search OpenSSL's provider store on every request.
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) std::abort();  // OpenSSL without SHA-256: a broken install
-  Digest out{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1 || len != 32) {
-    std::abort();
-  }
-  return out;
-}
-
-std::string Hex(const Digest& d) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(d.size() * 2, '0');
-  for (size_t i = 0; i < d.size(); ++i) {
-    s[2 * i] = kDigits[d[i] >> 4];
-    s[2 * i + 1] = kDigits[d[i] & 15];
-  }
-  return s;
-}
 
 std::optional<Digest> FromHex(std::string_view s) {
   Digest d{};
@@ -85,7 +65,9 @@ struct AgencyKeys::Table {
   std::unordered_map<uint64_t, std::vector<Item>> by_bucket;
 };
 
-std::string HashAgencyKey(std::string_view key) { return Hex(Sha256(key)); }
+std::string HashAgencyKey(std::string_view key) {
+  return crypto::HexEncode(crypto::AsBytes(Sha256(key)));
+}
 
 AgencyKeys::AgencyKeys(std::unique_ptr<storage::Connection> conn, const Clock& clock)
     : clock_(clock), conn_(std::move(conn)), table_(std::make_shared<Table>()) {}

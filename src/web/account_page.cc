@@ -9,6 +9,8 @@
 //                                     (and its refresh tokens: consents.h)
 //   GET  /account/minors/{id}         a child under 14's register record
 // A signed-out visitor is sent to /signin?return_to=... .
+#include <functional>
+
 #include <boost/beast/http/verb.hpp>
 #include <spdlog/spdlog.h>
 
@@ -42,6 +44,21 @@ std::string AddressText(const Address& a) {
 
 std::string Row(std::string_view label, std::string_view value) {
   return "<tr><th scope=\"row\">" + Escape(label) + "</th><td>" + Escape(value) + "</td></tr>";
+}
+
+// The POST forms of the account page share their checks: a valid CSRF token
+// (else the 403 page), then a signed-in citizen (else the sign-in page).
+using AccountAction =
+    std::function<http::Response(http::RequestContext&, Lang, const Form&, const Current&)>;
+http::Handler AccountPost(const WebDeps& deps, AccountAction action) {
+  return [deps, action = std::move(action)](http::RequestContext& ctx) {
+    const Lang lang = PickLang(ctx);
+    auto checked = CheckedForm(deps, ctx, lang);
+    if (auto* r = std::get_if<http::Response>(&checked)) return std::move(*r);
+    auto current = CurrentSession(deps, ctx);
+    if (!current) return SeeOther("/signin");
+    return action(ctx, lang, std::get<Form>(checked), *current);
+  };
 }
 
 std::string SexText(Lang lang, Sex s) {
@@ -237,13 +254,9 @@ void AddAccountPage(http::Router& router, const WebDeps& deps) {
 
   router.Add(
       verb::post, "/account/lock",
-      [deps](http::RequestContext& ctx) {
-        const Lang lang = PickLang(ctx);
-        auto checked = CheckedForm(deps, ctx, lang);
-        if (auto* r = std::get_if<http::Response>(&checked)) return std::move(*r);
-        auto current = CurrentSession(deps, ctx);
-        if (!current) return SeeOther("/signin");
-        if (auto s = deps.accounts->Lock(current->account.id); !s) {
+      AccountPost(deps,
+                  [deps](http::RequestContext& ctx, Lang lang, const Form&, const Current& current) {
+        if (auto s = deps.accounts->Lock(current.account.id); !s) {
           return ServerError(ctx, lang, s.error());
         }
         http::Response r = MessagePage(
@@ -255,40 +268,31 @@ void AddAccountPage(http::Router& router, const WebDeps& deps) {
                  "password on the sign-in page."));
         r.headers.emplace_back("Set-Cookie", ClearCookieValue(kSessionCookie));
         return r;
-      },
+      }),
       http::Access::kPublic);
 
   router.Add(
       verb::post, "/account/signout-everywhere",
-      [deps](http::RequestContext& ctx) {
-        const Lang lang = PickLang(ctx);
-        auto checked = CheckedForm(deps, ctx, lang);
-        if (auto* r = std::get_if<http::Response>(&checked)) return std::move(*r);
-        auto current = CurrentSession(deps, ctx);
-        if (!current) return SeeOther("/signin");
-        if (auto s = deps.sessions->RevokeAll(current->account.id); !s) {
+      AccountPost(deps,
+                  [deps](http::RequestContext& ctx, Lang lang, const Form&, const Current& current) {
+        if (auto s = deps.sessions->RevokeAll(current.account.id); !s) {
           return ServerError(ctx, lang, s.error());
         }
         http::Response r = SeeOther("/signin");
         r.headers.emplace_back("Set-Cookie", ClearCookieValue(kSessionCookie));
         return r;
-      },
+      }),
       http::Access::kPublic);
 
   router.Add(
       verb::post, "/account/consents/revoke",
-      [deps](http::RequestContext& ctx) {
-        const Lang lang = PickLang(ctx);
-        auto checked = CheckedForm(deps, ctx, lang);
-        if (auto* r = std::get_if<http::Response>(&checked)) return std::move(*r);
-        const Form& form = std::get<Form>(checked);
-        auto current = CurrentSession(deps, ctx);
-        if (!current) return SeeOther("/signin");
+      AccountPost(deps, [deps](http::RequestContext& ctx, Lang lang, const Form& form,
+                               const Current& current) {
         if (deps.oidc == nullptr) return SeeOther("/account");
-        auto s = deps.oidc->consents().Revoke(current->account.id, form.GetOr("client_id"));
+        auto s = deps.oidc->consents().Revoke(current.account.id, form.GetOr("client_id"));
         if (!s) return ServerError(ctx, lang, s.error());
         return SeeOther("/account");
-      },
+      }),
       http::Access::kPublic);
 
   router.Add(

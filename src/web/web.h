@@ -36,16 +36,11 @@ struct WebDeps {
   registry::Registry& registry;
   const Clock& clock;
   const Csrf& csrf;
-  // The OpenID Connect issuer: the public base URL of this server, without a
-  // trailing slash ("https://id.example.gov.vn", "http://127.0.0.1:8080").
-  // A reference: serve fills it in after binding the socket (port 0 is only
-  // known then) and before the server runs; handlers read it.
-  const std::string& issuer;
-  // Identity (accounts helper).
+  // Citizens' accounts, sessions and officers.
   identity::Accounts* accounts = nullptr;
   identity::Sessions* sessions = nullptr;
   identity::Officers* officers = nullptr;
-  // OpenID Connect (oidc helper): the provider (identity/oidc_provider.h),
+  // OpenID Connect: the provider (identity/oidc_provider.h),
   // also its consents (the account page lists and revokes them).
   identity::OidcProvider* oidc = nullptr;
   // The tamper-evident access log (hub/audit_log.h): the citizen's own

@@ -41,7 +41,7 @@ class AccessLogPageTest : public identity::testing::AccountsTest {
     auto log = hub::AuditLog::Open(*audit_db_, std::move(*keys), clock_, options);
     ASSERT_TRUE(log) << log.error().message;
     log_ = std::move(*log);
-    deps_.emplace(WebDeps{*reg_, clock_, csrf_, issuer_, accounts_.get(), sessions_.get(),
+    deps_.emplace(WebDeps{*reg_, clock_, csrf_, accounts_.get(), sessions_.get(),
                           officers_.get(), nullptr});
     deps_->audit_log = log_.get();
     AddWebRoutes(router_, *deps_);

@@ -49,7 +49,7 @@ class AccountPagesTest : public identity::testing::AccountsTest {
   void SetUp() override {
     AccountsTest::SetUp();
     if (HasFatalFailure()) return;
-    deps_.emplace(WebDeps{*reg_, clock_, csrf_, issuer_, accounts_.get(), sessions_.get(),
+    deps_.emplace(WebDeps{*reg_, clock_, csrf_, accounts_.get(), sessions_.get(),
                           officers_.get(), nullptr});
     AddAccountPages(router_, *deps_);
   }
@@ -364,7 +364,7 @@ class AccountPageConsentsTest : public AccountPagesTest {
         *odb_, *box_, *reg_, [this](int64_t id) { return accounts_->Get(id); }, clock_, issuer_);
     ASSERT_TRUE(p) << p.error().message;
     oidc_ = std::move(*p);
-    deps_.emplace(WebDeps{*reg_, clock_, csrf_, issuer_, accounts_.get(), sessions_.get(),
+    deps_.emplace(WebDeps{*reg_, clock_, csrf_, accounts_.get(), sessions_.get(),
                           officers_.get(), oidc_.get()});
     AddAccountPages(router_, *deps_);
   }

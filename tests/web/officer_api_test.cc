@@ -22,7 +22,7 @@ class OfficerApiTest : public identity::testing::AccountsTest {
   void SetUp() override {
     AccountsTest::SetUp();
     if (HasFatalFailure()) return;
-    deps_.emplace(WebDeps{*reg_, clock_, csrf_, issuer_, accounts_.get(), sessions_.get(),
+    deps_.emplace(WebDeps{*reg_, clock_, csrf_, accounts_.get(), sessions_.get(),
                           officers_.get(), nullptr});
     AddOfficerApi(router_, *deps_);
     AddAdminOfficers(router_, *deps_);

@@ -102,7 +102,7 @@ class OidcEndpointsTest : public AccountsTest {
     auto c = oidc_->clients().Add(spec);
     ASSERT_TRUE(c);
     client_ = *c;
-    deps_.emplace(WebDeps{*reg_, clock_, csrf_, issuer_, accounts_.get(), sessions_.get(),
+    deps_.emplace(WebDeps{*reg_, clock_, csrf_, accounts_.get(), sessions_.get(),
                           officers_.get(), oidc_.get()});
     AddOidcEndpoints(router_, *deps_);
     AddConsentPage(router_, *deps_);
