@@ -21,10 +21,17 @@ class ReconcileJobs;
 }  // namespace dancu::verify
 
 namespace dancu::hub {
+class Members;
+class EkycConsents;
+class LinkedDocuments;
 class AuditLog;
 class WebhookSubscriptions;
 class WebhookDispatcher;
 }  // namespace dancu::hub
+
+namespace dancu::identity {
+class Officers;
+}  // namespace dancu::identity
 
 namespace dancu::api {
 
@@ -44,12 +51,30 @@ struct ApiDeps {
   // /v1/webhooks routes are not added. Both are set together.
   hub::WebhookSubscriptions* webhook_subscriptions = nullptr;
   hub::WebhookDispatcher* webhook_dispatcher = nullptr;
+  // Officers (issue 5): their role and area gate the register routes opened
+  // to them (Access::kOfficer, api/officer_scope.h). When null, officer
+  // principals are refused (403).
+  identity::Officers* officers = nullptr;
+  // Agencies, clients and policies (issue 5): the policy gate of every agency
+  // route (api/agency_access.h). When null, agency principals are refused
+  // (403) and staff are unrestricted.
+  hub::Members* members = nullptr;
+  // eKYC with the citizen's consent (POST /v1/agency/ekyc; routes added when set).
+  hub::EkycConsents* ekyc_consents = nullptr;
+  // Sectoral data sync (/v1/agency/sectoral-records*; routes added when set).
+  hub::LinkedDocuments* linked_documents = nullptr;
 };
 
 // The largest POST /v1/verify/batch body (10,000 queries of a few hundred
 // bytes); serve gives the server this per-path limit.
 inline constexpr size_t kVerifyBatchBodyLimit = 8 << 20;
 inline constexpr size_t kVerifyBatchMaxQueries = 10000;
+
+// POST /v1/agency/sectoral-records: at most kSectoralMaxRecords records, in
+// a body of at most kSectoralBodyLimit bytes (2 KiB a record); serve gives
+// the server this per-path limit (larger bodies: 413 request.too_large).
+inline constexpr size_t kSectoralBodyLimit = 2 << 20;
+inline constexpr size_t kSectoralMaxRecords = 1000;
 
 void AddRoutes(http::Router& router, ApiDeps deps);
 
@@ -64,5 +89,13 @@ void AddReconcileRoutes(http::Router& router, ApiDeps deps);
 void AddMatchRoutes(http::Router& router, ApiDeps deps);  // POST /v1/match (needs verifier)
 void AddAuditRoutes(http::Router& router, ApiDeps deps);  // /v1/audit/* (needs audit_log)
 void AddWebhookRoutes(http::Router& router, ApiDeps deps);  // /v1/webhooks* (needs dispatcher)
+// Agencies, clients and policies: the admin API and GET /v1/agency/me
+// (agencies.cc), and the pull feed GET /v1/agency/feed (agency_feed.cc); both
+// need members.
+void AddAgencyRoutes(http::Router& router, ApiDeps deps);
+void AddAgencyFeedRoutes(http::Router& router, ApiDeps deps);
+void AddEkycRoutes(http::Router& router, ApiDeps deps);  // POST /v1/agency/ekyc (needs ekyc_consents)
+// POST /v1/agency/sectoral-records (needs linked_documents and verifier).
+void AddSectoralRoutes(http::Router& router, ApiDeps deps);
 
 }  // namespace dancu::api

@@ -1,10 +1,13 @@
 // GET /v1/citizens/{id}, GET /v1/citizens?old_id= | ?name=&date_of_birth=&province=,
 // GET /v1/citizens/{id}/history
 // A read of one citizen (GET /v1/citizens/{id} and its history) is appended
-// to the access log when there is one.
+// to the access log when there is one. Those two routes are open to officers
+// (Access::kOfficer) for the citizens whose permanent residence lies in their
+// area (else 403 officer.out_of_area, logged too); searches stay staff-only.
 #include "api/access_record.h"
 #include "api/api.h"
 #include "api/event_json.h"
+#include "api/officer_scope.h"
 #include "api/request_fields.h"
 #include "http/response.h"
 #include "hub/audit_log.h"
@@ -29,11 +32,18 @@ http::Response CitizenList(const Result<std::vector<registry::Citizen>>& found) 
 void AddCitizenRoutes(http::Router& router, ApiDeps deps) {
   // GET /v1/citizens/{id}
   router.Add(verb::get, "/v1/citizens/{id}", [deps](http::RequestContext& ctx) {
+    auto officer = OfficerOf(ctx, deps);
+    if (!officer) return std::move(officer.error());
     auto id = CitizenId::Parse(ctx.path_param("id"));
     if (!id) return http::ProblemResponse(id.error());
     auto c = deps.registry.GetCitizen(*id);
+    if (c) {
+      if (auto s = CheckArea(*officer, c->permanent_residence.commune_code); !s) {
+        c = std::unexpected(s.error());
+      }
+    }
     if (deps.audit_log != nullptr) {
-      // A staff read of a whole record: every field, found or not.
+      // A read of a whole record: every field, found, refused or not.
       hub::AccessRecord a = AccessFor(ctx, "read");
       a.citizen = id->ToString();
       a.fields = "citizen";
@@ -42,13 +52,23 @@ void AddCitizenRoutes(http::Router& router, ApiDeps deps) {
     }
     if (!c) return http::ProblemResponse(c.error());
     return http::JsonResponse(200, registry::CitizenToJson(*c));
-  });
+  }, http::Access::kOfficer);
 
   // GET /v1/citizens/{id}/history
   router.Add(verb::get, "/v1/citizens/{id}/history", [deps](http::RequestContext& ctx) {
+    auto officer = OfficerOf(ctx, deps);
+    if (!officer) return std::move(officer.error());
     auto id = CitizenId::Parse(ctx.path_param("id"));
     if (!id) return http::ProblemResponse(id.error());
-    auto events = deps.registry.History(*id);
+    Status allowed;  // staff: always; an officer: the citizen lives in their area
+    if (*officer) {
+      auto c = deps.registry.GetCitizen(*id);
+      allowed = c ? CheckArea(*officer, c->permanent_residence.commune_code)
+                  : Status(std::unexpected(c.error()));
+    }
+    auto events = allowed ? deps.registry.History(*id)
+                          : Result<std::vector<registry::FeedEvent>>(
+                                std::unexpected(allowed.error()));
     if (deps.audit_log != nullptr) {
       hub::AccessRecord a = AccessFor(ctx, "history");
       a.citizen = id->ToString();
@@ -63,7 +83,7 @@ void AddCitizenRoutes(http::Router& router, ApiDeps deps) {
     o["citizen_id"] = id->ToString();
     o["events"] = std::move(list);
     return http::JsonResponse(200, o);
-  });
+  }, http::Access::kOfficer);
 
   // GET /v1/citizens?old_id=...  or  ?name=...[&date_of_birth=...][&province=..][&limit=..]
   router.Add(verb::get, "/v1/citizens", [deps](http::RequestContext& ctx) {

@@ -5,7 +5,7 @@
 // {"commune_code"?,"address"?},"limit"?} with full_name and date_of_birth
 // required (every blocking key needs the birth date or year), values
 // validated like /v1/verify (name.*, date.*, admin.*, request.*), limit
-// 1..kMatchMaxLimit (default 5). Answer: {"candidates":[{"id","score",
+// 1..kMatchMaxLimit (default 5). Answer: {"candidates":[{"citizen_id","score",
 // "weight","needs_review"}]}, best first; candidates below the review
 // threshold are not returned. Like verification, an answer holds only ids
 // and scores, never register values. Each candidate disclosed is an access
@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "api/access_record.h"
+#include "api/agency_access.h"
 #include "api/api.h"
 #include "api/request_fields.h"
 #include "http/response.h"
@@ -91,7 +92,9 @@ void AddMatchRoutes(http::Router& router, ApiDeps deps) {
   // POST /v1/match
   router.Add(
       verb::post, "/v1/match",
-      [verifier, audit_log, &clock](http::RequestContext& ctx) {
+      [deps, verifier, audit_log, &clock](http::RequestContext& ctx) {
+        auto grant = Admit(ctx, deps, hub::Operation::kMatch);
+        if (!grant) return std::move(grant.error());
         auto json = http::ParseJsonObject(ctx.body());
         if (!json) return http::ProblemResponse(json.error());
         auto parsed = ParseMatch(*json, clock);
@@ -104,7 +107,7 @@ void AddMatchRoutes(http::Router& router, ApiDeps deps) {
           // Each candidate's id is disclosed: one access-log entry per
           // candidate (or one without a citizen when none was found).
           const verify::MatchQuery& q = parsed->first;
-          hub::AccessRecord a = AccessFor(ctx, "match");
+          hub::AccessRecord a = AccessFor(ctx, *grant, "match");
           a.fields = "full_name,date_of_birth";
           if (q.sex) a.fields += ",sex";
           if (q.commune_code || q.address) a.fields += ",permanent_address";
@@ -121,7 +124,7 @@ void AddMatchRoutes(http::Router& router, ApiDeps deps) {
         }
         for (const verify::MatchCandidate& c : found) {
           boost::json::object o;
-          o["id"] = c.id.ToString();
+          o["citizen_id"] = c.id.ToString();
           o["score"] = c.score;
           o["weight"] = std::round(c.weight * 100) / 100;
           o["needs_review"] = c.needs_review;

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/agency_access.h"
 #include "api/api.h"
 #include "http/response.h"
 #include "verify/reconcile_jobs.h"
@@ -72,7 +73,9 @@ void AddReconcileRoutes(http::Router& router, ApiDeps deps) {
   // POST /v1/reconcile?map=...
   router.Add(
       verb::post, "/v1/reconcile",
-      [jobs](http::RequestContext& ctx) {
+      [jobs, deps](http::RequestContext& ctx) {
+        auto grant = Admit(ctx, deps, hub::Operation::kReconcile);
+        if (!grant) return std::move(grant.error());
         std::filesystem::path upload = ctx.body_file();
         if (upload.empty()) {
           // A buffered body (handler tests): keep it in a file like an upload.
@@ -99,7 +102,9 @@ void AddReconcileRoutes(http::Router& router, ApiDeps deps) {
   // GET /v1/reconcile
   router.Add(
       verb::get, "/v1/reconcile",
-      [jobs](http::RequestContext& ctx) {
+      [jobs, deps](http::RequestContext& ctx) {
+        auto grant = Admit(ctx, deps, hub::Operation::kReconcile);
+        if (!grant) return std::move(grant.error());
         boost::json::array list;
         for (const verify::JobInfo& j : jobs->List()) {
           if (MaySee(ctx, j)) list.push_back(JobJson(j));
@@ -113,7 +118,9 @@ void AddReconcileRoutes(http::Router& router, ApiDeps deps) {
   // GET /v1/reconcile/{job}
   router.Add(
       verb::get, "/v1/reconcile/{job}",
-      [jobs](http::RequestContext& ctx) {
+      [jobs, deps](http::RequestContext& ctx) {
+        auto grant = Admit(ctx, deps, hub::Operation::kReconcile);
+        if (!grant) return std::move(grant.error());
         std::string_view id = ctx.path_param("job");
         auto job = verify::IsJobId(id) ? jobs->Get(id) : std::nullopt;
         if (!job || !MaySee(ctx, *job)) return NotFound(id);
@@ -124,7 +131,9 @@ void AddReconcileRoutes(http::Router& router, ApiDeps deps) {
   // GET /v1/reconcile/{job}/report
   router.Add(
       verb::get, "/v1/reconcile/{job}/report",
-      [jobs](http::RequestContext& ctx) {
+      [jobs, deps](http::RequestContext& ctx) {
+        auto grant = Admit(ctx, deps, hub::Operation::kReconcile);
+        if (!grant) return std::move(grant.error());
         std::string_view id = ctx.path_param("job");
         auto job = verify::IsJobId(id) ? jobs->Get(id) : std::nullopt;
         if (!job || !MaySee(ctx, *job)) return NotFound(id);

@@ -10,8 +10,10 @@
 // {"status":"ERROR","error":{"code","field","detail"}} and the others are
 // still answered. Every answered query is recorded in the VerificationLog
 // (agency, time, fields, outcome), appended to the access log when there is
-// one (who asked about whom, fields, outcome) and counted in /metrics. Agencies (API
-// keys) may call the two verify routes; the statistics are for staff.
+// one (who asked about whom, fields, outcome) and counted in /metrics.
+// Agency clients whose policy allows "verify" may call the two verify routes
+// (api/agency_access.h; a batch is one request for the rate limit and
+// quota); the statistics are for staff.
 #include <array>
 #include <mutex>
 #include <unordered_map>
@@ -19,6 +21,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/access_record.h"
+#include "api/agency_access.h"
 #include "api/api.h"
 #include "api/request_fields.h"
 #include "http/response.h"
@@ -129,11 +132,17 @@ class VerifyService {
  public:
   explicit VerifyService(ApiDeps deps) : deps_(deps) {}
 
-  verify::VerifyResult Run(const http::RequestContext& ctx, const verify::VerifyQuery& q) {
+  // The policy gate: one request (a batch counts once) of operation verify.
+  std::expected<hub::Grant, http::Response> Admit(const http::RequestContext& ctx) const {
+    return api::Admit(ctx, deps_, hub::Operation::kVerify);
+  }
+
+  verify::VerifyResult Run(const http::RequestContext& ctx, const hub::Grant& grant,
+                           const verify::VerifyQuery& q) {
     verify::VerifyResult r = deps_.verifier->Verify(q);
-    const std::string& agency = ctx.principal.id;
+    const std::string& agency = grant.unrestricted ? ctx.principal.id : grant.agency;
     deps_.verification_log->Record(agency, q, r);
-    if (deps_.audit_log != nullptr) Audit(ctx, q, r);
+    if (deps_.audit_log != nullptr) Audit(ctx, grant, q, r);
     Count(agency, r);
     return r;
   }
@@ -143,9 +152,9 @@ class VerifyService {
 
   // The access log: who asked about whom (the queried id, or the old id
   // when only that was given), which fields and the outcome; no value.
-  void Audit(const http::RequestContext& ctx, const verify::VerifyQuery& q,
-             const verify::VerifyResult& r) {
-    hub::AccessRecord a = AccessFor(ctx, "verify");
+  void Audit(const http::RequestContext& ctx, const hub::Grant& grant,
+             const verify::VerifyQuery& q, const verify::VerifyResult& r) {
+    hub::AccessRecord a = AccessFor(ctx, grant, "verify");
     if (q.id) {
       a.citizen = q.id->ToString();
     } else if (q.old_id) {
@@ -245,15 +254,19 @@ void AddVerifyRoutes(http::Router& router, ApiDeps deps) {
 
   // POST /v1/verify
   router.Add(verb::post, "/v1/verify", [service, &clock](http::RequestContext& ctx) {
+    auto grant = service->Admit(ctx);
+    if (!grant) return std::move(grant.error());
     auto json = http::ParseJsonObject(ctx.body());
     if (!json) return http::ProblemResponse(json.error());
     auto q = ParseQuery(*json, clock, "");
     if (!q) return http::ProblemResponse(q.error());
-    return http::JsonResponse(200, ResultJson(service->Run(ctx, *q)));
+    return http::JsonResponse(200, ResultJson(service->Run(ctx, *grant, *q)));
   }, http::Access::kAgency);
 
   // POST /v1/verify/batch
   router.Add(verb::post, "/v1/verify/batch", [service, &clock](http::RequestContext& ctx) {
+    auto grant = service->Admit(ctx);
+    if (!grant) return std::move(grant.error());
     std::string_view type = ctx.header("Content-Type").value_or("");
     bool ndjson = type.starts_with("application/x-ndjson");
     // Each item: a parsed object, or the error that stopped it.
@@ -317,7 +330,7 @@ void AddVerifyRoutes(http::Router& router, ApiDeps deps) {
         results.push_back(ErrorJson(q.error()));
         continue;
       }
-      results.push_back(ResultJson(service->Run(ctx, *q)));
+      results.push_back(ResultJson(service->Run(ctx, *grant, *q)));
     }
     boost::json::object o;
     o["results"] = std::move(results);

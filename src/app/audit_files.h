@@ -19,7 +19,7 @@ struct OpenAuditLog {
 };
 
 // Opens (creating if needed) the access log in `dir`. Errors: storage.*,
-// audit.key_file, crypto.* (a damaged signing key).
+// hub.key_file, audit.key_file, crypto.* (a damaged signing key).
 Result<OpenAuditLog> OpenAuditLogIn(const std::filesystem::path& dir, const Clock& clock,
                                     hub::AuditLogOptions options = {});
 

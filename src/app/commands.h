@@ -17,6 +17,10 @@ struct ServeOptions {
   // The public base URL (OpenID Connect issuer), e.g. https://id.example.gov.vn;
   // empty: http://HOST:PORT of the bound socket.
   std::string issuer;
+  // The request header in which a TLS-terminating proxy puts the client
+  // certificate's SHA-256 (hex), for agency clients bound to a certificate;
+  // empty: mutual TLS is not used.
+  std::string mtls_header;
 };
 int Serve(const ServeOptions& o);
 
@@ -49,11 +53,17 @@ struct EventsOptions {
 };
 int Events(const EventsOptions& o);
 
-// dancu agencies add|list|disable (agencies.cc).
+// dancu agencies ... (agencies.cc): agencies, their API clients and policies
+// (hub/members.h), and the agency-side client assertion.
 struct AgenciesOptions {
-  std::string action;  // "add", "list" or "disable"
+  // add, list, disable, add-client, clients, policy, disable-client, assertion
+  std::string action;
   std::string data_dir;
-  std::string name;  // add, disable
+  std::string name;          // add, disable, add-client (--agency), clients (--agency)
+  std::string kind, display_name;  // add
+  std::string jwks_file, key_out, mtls_thumbprint, policy_file;  // add-client, policy --set
+  std::string client_id;     // policy, disable-client, assertion
+  std::string key_in, audience;  // assertion
 };
 int Agencies(const AgenciesOptions& o);
 
@@ -70,12 +80,12 @@ struct WebhooksOptions {
 };
 int Webhooks(const WebhooksOptions& o);
 
-// dancu officers add|list (officers.cc): the officers who upgrade accounts
-// to level 2, in DIR/identity.db.
+// dancu officers add|list|disable|enable (officers.cc): the officers (level-2
+// upgrades, event registration in their area), in DIR/identity.db.
 struct OfficersOptions {
-  std::string action;  // "add" or "list"
+  std::string action;  // "add", "list", "disable" or "enable"
   std::string data_dir;
-  std::string username, name, role, area_code;  // add
+  std::string username, name, role, area_code;  // add; username: disable, enable
   bool password_stdin = false;                  // add: read the password from stdin
 };
 int Officers(const OfficersOptions& o);
@@ -129,6 +139,20 @@ struct ReconcileOptions {
   bool no_linkage = false;                            // verification only
 };
 int Reconcile(const ReconcileOptions& o);
+
+// dancu sectoral submit|list (sectoral.cc): sectoral data sync in bulk
+// (issue 5): an agency's CSV of records checked against the register, the
+// matching ones linked to the citizens, a line-numbered report.
+struct SectoralOptions {
+  std::string action;  // "submit" or "list"
+  std::string data_dir;
+  std::string agency;      // submit: the submitting agency (dancu agencies)
+  std::string type;        // submit: type of rows without a type column/cell
+  std::string map;         // submit: person columns, input_col=field,...
+  std::string input, out;  // submit: INPUT.csv, REPORT.csv
+  std::string citizen_id;  // list
+};
+int Sectoral(const SectoralOptions& o);
 
 // dancu dedupe FILE / dancu link LEFT RIGHT (dedupe.cc, link.cc): record
 // linkage of CSV files with linkage/linker.h. Exit 2 for a bad --fields or a

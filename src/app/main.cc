@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.threads, "I/O threads (default: one per core)");
   serve_cmd->add_option("--issuer", serve.issuer,
                         "Public base URL, the OpenID Connect issuer (default: http://HOST:PORT)");
+  serve_cmd->add_option("--mtls-header", serve.mtls_header,
+                        "Header in which a TLS-terminating proxy passes the client certificate's "
+                        "SHA-256 (hex), for agency clients bound to a certificate");
 
   dancu::app::GenerateOptions gen;
   auto* gen_cmd = cli.add_subcommand("generate", "Create a synthetic population");
@@ -60,17 +63,67 @@ int main(int argc, char** argv) {
   rec_cmd->add_option("--review-threshold", rec.review_threshold, "Linkage needs-review weight");
   rec_cmd->add_flag("--no-linkage", rec.no_linkage, "Verify only: no record linkage, no suggested_id");
 
+  dancu::app::SectoralOptions sec;
+  auto* sec_cmd = cli.add_subcommand("sectoral", "Sectoral data sync: agencies' records linked to citizens");
+  sec_cmd->require_subcommand(1);
+  auto* sec_submit = sec_cmd->add_subcommand("submit", "Check an agency's CSV of records and link the matching ones");
+  sec_submit->add_option("--data", sec.data_dir, "Data directory")->required();
+  sec_submit->add_option("--agency", sec.agency, "The submitting agency (dancu agencies)")->required();
+  sec_submit->add_option("--type", sec.type, "Type of rows without a type column: health_insurance, "
+                                             "driver_licence, tax_code, social_insurance");
+  sec_submit->add_option("--map", sec.map, "Person columns: input_col=field,... (id, full_name, "
+                                           "date_of_birth, sex)");
+  sec_submit->add_option("INPUT", sec.input, "CSV file of records")->required();
+  sec_submit->add_option("--out", sec.out, "Report CSV to write (and OUT.summary.json)")->required();
+  auto* sec_list = sec_cmd->add_subcommand("list", "Print a citizen's linked documents as JSON lines");
+  sec_list->add_option("--data", sec.data_dir, "Data directory")->required();
+  sec_list->add_option("ID", sec.citizen_id, "12-digit personal identification number")->required();
+
   dancu::app::AgenciesOptions ag;
-  auto* ag_cmd = cli.add_subcommand("agencies", "Manage agencies' API keys for verification");
+  auto* ag_cmd = cli.add_subcommand("agencies", "Manage agencies, their API clients and policies");
   ag_cmd->require_subcommand(1);
-  auto* ag_add = ag_cmd->add_subcommand("add", "Register an agency and print its API key (once)");
+  auto* ag_add = ag_cmd->add_subcommand("add", "Register an agency");
   ag_add->add_option("--data", ag.data_dir, "Data directory")->required();
-  ag_add->add_option("--name", ag.name, "Agency name (A-Z a-z 0-9 . _ -)")->required();
+  ag_add->add_option("--name", ag.name, "Agency name (a-z 0-9 . _ -)")->required();
+  ag_add->add_option("--kind", ag.kind, "ministry, province, commune or enterprise")->required();
+  ag_add->add_option("--display-name", ag.display_name, "The name citizens see")->required();
   auto* ag_list = ag_cmd->add_subcommand("list", "List agencies");
   ag_list->add_option("--data", ag.data_dir, "Data directory")->required();
-  auto* ag_disable = ag_cmd->add_subcommand("disable", "Disable an agency's key");
+  auto* ag_disable = ag_cmd->add_subcommand("disable", "Disable an agency and all its clients");
   ag_disable->add_option("--data", ag.data_dir, "Data directory")->required();
   ag_disable->add_option("--name", ag.name, "Agency name")->required();
+  auto* ag_add_client = ag_cmd->add_subcommand(
+      "add-client", "Register an API client of an agency (private_key_jwt) and print its id");
+  ag_add_client->add_option("--data", ag.data_dir, "Data directory")->required();
+  ag_add_client->add_option("--agency", ag.name, "Agency name")->required();
+  auto* ag_jwks = ag_add_client->add_option("--jwks", ag.jwks_file,
+                                            "File with the client's public keys (JWKS, ES256)");
+  ag_add_client
+      ->add_option("--generate-key", ag.key_out,
+                   "Development: generate the key pair here, write the private key to this PEM "
+                   "file (0600) for the agency")
+      ->excludes(ag_jwks);
+  ag_add_client->add_option("--mtls-thumbprint", ag.mtls_thumbprint,
+                            "Bind to a TLS client certificate (SHA-256, hex)");
+  ag_add_client->add_option("--policy", ag.policy_file, "Policy JSON file (default: deny all)");
+  auto* ag_clients = ag_cmd->add_subcommand("clients", "List API clients and their policies");
+  ag_clients->add_option("--data", ag.data_dir, "Data directory")->required();
+  ag_clients->add_option("--agency", ag.name, "Only this agency's clients");
+  auto* ag_policy = ag_cmd->add_subcommand("policy", "Show or set (--set FILE) a client's policy");
+  ag_policy->add_option("--data", ag.data_dir, "Data directory")->required();
+  ag_policy->add_option("--client", ag.client_id, "Client id")->required();
+  ag_policy->add_option("--set", ag.policy_file, "Policy JSON file");
+  auto* ag_disable_client = ag_cmd->add_subcommand("disable-client", "Disable an API client");
+  ag_disable_client->add_option("--data", ag.data_dir, "Data directory")->required();
+  ag_disable_client->add_option("--client", ag.client_id, "Client id")->required();
+  auto* ag_assertion = ag_cmd->add_subcommand(
+      "assertion",
+      "Agency side: print a signed client assertion for POST /v1/agency/token (no data dir)");
+  ag_assertion->add_option("--client", ag.client_id, "Client id")->required();
+  ag_assertion->add_option("--key", ag.key_in, "The client's private key (PEM)")->required();
+  ag_assertion->add_option("--audience", ag.audience,
+                           "The token endpoint URL, e.g. http://127.0.0.1:8080/v1/agency/token")
+      ->required();
 
   dancu::app::WebhooksOptions wh;
   auto* wh_cmd = cli.add_subcommand("webhooks", "Manage agencies' webhook subscriptions");
@@ -107,6 +160,13 @@ int main(int argc, char** argv) {
   off_add->add_flag("--password-stdin", off.password_stdin, "Read the password from stdin");
   auto* off_list = off_cmd->add_subcommand("list", "List officers");
   off_list->add_option("--data", off.data_dir, "Data directory")->required();
+  auto* off_disable =
+      off_cmd->add_subcommand("disable", "Disable an officer (their tokens end at once)");
+  auto* off_enable = off_cmd->add_subcommand("enable", "Enable a disabled officer again");
+  for (auto* sub : {off_disable, off_enable}) {
+    sub->add_option("--data", off.data_dir, "Data directory")->required();
+    sub->add_option("username", off.username, "The officer's username")->required();
+  }
 
   std::string audit_dir;
   dancu::app::AuditVerifyOptions av;
@@ -195,8 +255,13 @@ int main(int argc, char** argv) {
   if (*dd_cmd) return dancu::app::Dedupe(dd);
   if (*lk_cmd) return dancu::app::Link(lk);
   if (*rec_cmd) return dancu::app::Reconcile(rec);
+  if (*sec_cmd) {
+    sec.action = *sec_submit ? "submit" : "list";
+    (void)sec_list;
+    return dancu::app::Sectoral(sec);
+  }
   if (*off_cmd) {
-    off.action = *off_add ? "add" : "list";
+    off.action = *off_add ? "add" : *off_list ? "list" : *off_disable ? "disable" : "enable";
     return dancu::app::Officers(off);
   }
   if (*audit_cmd) {
@@ -218,7 +283,14 @@ int main(int argc, char** argv) {
     return dancu::app::Webhooks(wh);
   }
   if (*ag_cmd) {
-    ag.action = *ag_add ? "add" : *ag_list ? "list" : "disable";
+    ag.action = *ag_add              ? "add"
+                : *ag_list           ? "list"
+                : *ag_disable        ? "disable"
+                : *ag_add_client     ? "add-client"
+                : *ag_clients        ? "clients"
+                : *ag_policy         ? "policy"
+                : *ag_disable_client ? "disable-client"
+                                     : "assertion";
     return dancu::app::Agencies(ag);
   }
   return 2;

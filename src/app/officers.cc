@@ -1,5 +1,5 @@
-// dancu officers add|list: the officers who upgrade accounts to level 2
-// (identity/officers.h), kept in DIR/identity.db. The password is read from
+// dancu officers add|list|disable|enable: the officers (identity/officers.h),
+// kept in DIR/identity.db. disable ends the officer's tokens at once. The password is read from
 // the terminal without echo (twice), or from standard input with
 // --password-stdin (one line), never from the command line, where other
 // users could read it in the process list.
@@ -96,6 +96,13 @@ int Officers(const OfficersOptions& o) {
                   x.area_code.c_str(), FormatTimestamp(x.created_at).c_str(), x.name.c_str(),
                   x.disabled ? " (disabled)" : "");
     }
+    return 0;
+  }
+  if (o.action == "disable" || o.action == "enable") {
+    auto changed = (*officers)->SetDisabled(o.username, o.action == "disable");
+    if (!changed) return fail(changed.error());
+    std::printf("dancu: officer %s %s\n", changed->username.c_str(),
+                changed->disabled ? "disabled" : "enabled");
     return 0;
   }
   return 2;

@@ -10,13 +10,13 @@
 #include "app/commands.h"
 #include "app/identity_services.h"
 #include "app/register_files.h"
-#include "app/webhook_services.h"
+#include "app/hub_services.h"
 #include "core/metrics.h"
 #include "http/authenticator.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "verify/agency_keys.h"
 #include "web/csrf.h"
+#include "web/officer_auth.h"
 #include "web/web.h"
 #include "verify/reconcile_jobs.h"
 #include "verify/verification_log.h"
@@ -53,28 +53,13 @@ int Serve(const ServeOptions& o) {
   }
   Metrics metrics;
 
-  // verify.db: agencies' API keys and the verification record, apart from
-  // the register so that verification never takes the register's write lock.
+  // verify.db: the verification record, apart from the register so that
+  // verification never takes the register's write lock.
   auto verify_db = verify::OpenVerifyDb(o.data_dir);
   if (!verify_db) {
     std::fprintf(stderr, "dancu: %s\n", verify_db.error().message.c_str());
     return 1;
   }
-  auto agency_keys = verify::AgencyKeys::Open(**verify_db, reg->clock);
-  if (!agency_keys) {
-    std::fprintf(stderr, "dancu: %s\n", agency_keys.error().message.c_str());
-    return 1;
-  }
-  // The admin token, then agency API keys ("Bearer dancu_ak_...").
-  http::ChainAuthenticator auth;
-  auth.Add(std::make_unique<http::AdminTokenAuthenticator>(admin_token));
-  auth.Add(std::make_unique<http::ApiKeyAuthenticator>(
-      std::string(verify::kAgencyKeyPrefix),
-      [keys = agency_keys->get()](std::string_view key) -> std::optional<http::Principal> {
-        auto name = keys->Authenticate(key);
-        if (!name) return std::nullopt;
-        return http::Principal{http::Principal::Kind::kAgency, std::move(*name)};
-      }));
 
   // The verification index: loaded from DIR/verify-index.snap (or built from
   // the register), then kept live by following the change feed until the
@@ -88,6 +73,8 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
   server_options.path_body_limits.emplace_back("/v1/verify/batch", api::kVerifyBatchBodyLimit);
+  server_options.path_body_limits.emplace_back("/v1/agency/sectoral-records",
+                                               api::kSectoralBodyLimit);
 
   // The tamper-evident access log (DIR/audit.db, issue 5).
   auto audit = OpenAuditLogIn(o.data_dir, reg->clock);
@@ -96,15 +83,28 @@ int Serve(const ServeOptions& o) {
     return 1;
   }
 
-  // Webhooks to agencies (DIR/hub.db, issue 5): pending deliveries of the
-  // last run are sent again, the feed is followed from where it stopped.
-  auto webhooks = OpenWebhookServicesIn(o.data_dir, **agency_keys, reg->registry.get(), reg->clock,
-                                        reg->random);
-  if (!webhooks) {
-    std::fprintf(stderr, "dancu: webhooks: %s\n", webhooks.error().message.c_str());
+  // The data-sharing hub (DIR/hub.db, issue 5): agencies, clients and
+  // policies; webhooks, whose pending deliveries of the last run are sent
+  // again while the feed is followed from where it stopped.
+  auto hub = OpenHubServicesIn(o.data_dir, reg->registry.get(), audit->log.get(), reg->clock,
+                               reg->random);
+  if (!hub) {
+    std::fprintf(stderr, "dancu: hub: %s\n", hub.error().message.c_str());
     return 1;
   }
-  webhooks->dispatcher->Start();
+  hub->dispatcher->Start();
+
+  // The admin token, then agency access tokens ("Bearer dancu_at_...", from
+  // POST /v1/agency/token).
+  http::ChainAuthenticator auth;
+  auth.Add(std::make_unique<http::AdminTokenAuthenticator>(admin_token));
+  auth.Add(std::make_unique<http::ApiKeyAuthenticator>(
+      std::string(hub::kAgencyTokenPrefix),
+      [members = hub->members.get()](std::string_view token) -> std::optional<http::Principal> {
+        auto id = members->AuthenticateToken(token);
+        if (!id) return std::nullopt;
+        return http::Principal{http::Principal::Kind::kAgency, std::move(id->client_id), id->scope};
+      }));
 
   // Bulk reconciliation jobs in DIR/reconcile; uploads land beside them, on
   // the same file system, so accepting one is a rename.
@@ -131,14 +131,20 @@ int Serve(const ServeOptions& o) {
   while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
   auto identity = OpenIdentityIn(o.data_dir, *reg->registry, reg->clock, reg->random, issuer);
   if (!identity) return 1;
+  // Officers' bearer tokens ("dancu_ot_..."): the router lets them reach only
+  // the routes opened to officers (http::Access::kOfficer).
+  auth.Add(web::MakeOfficerAuthenticator(*identity->officers));
   web::Csrf csrf;
 
   http::Router router;
   api::ApiDeps deps{*reg->registry, metrics, reg->clock, verifier.get(), verification_log->get()};
   deps.reconcile_jobs = reconcile_jobs->get();
   deps.audit_log = audit->log.get();
-  deps.webhook_subscriptions = webhooks->subscriptions.get();
-  deps.webhook_dispatcher = webhooks->dispatcher.get();
+  deps.officers = identity->officers.get();
+  deps.webhook_subscriptions = hub->subscriptions.get();
+  deps.webhook_dispatcher = hub->dispatcher.get();
+  deps.members = hub->members.get();
+  deps.linked_documents = hub->linked_documents.get();
   api::AddRoutes(router, deps);
   web::WebDeps web_deps{*reg->registry, reg->clock, csrf};
   web_deps.accounts = identity->accounts.get();
@@ -146,6 +152,9 @@ int Serve(const ServeOptions& o) {
   web_deps.officers = identity->officers.get();
   web_deps.oidc = identity->oidc.get();
   web_deps.audit_log = audit->log.get();
+  web_deps.members = hub->members.get();
+  web_deps.linked_documents = hub->linked_documents.get();
+  web_deps.mtls_header = o.mtls_header;
   web::AddWebRoutes(router, web_deps);
 
   http::Server server(server_options, router, auth, metrics);
@@ -170,7 +179,7 @@ int Serve(const ServeOptions& o) {
   std::fflush(stdout);
   server.Run();
   identity->watcher->Stop();
-  webhooks->dispatcher->Stop();  // attempts in flight stay pending: sent at the next start
+  hub->dispatcher->Stop();  // attempts in flight stay pending: sent at the next start
   (*reconcile_jobs)->Stop();    // a running job is queued again at the next start
   (*verification_log)->Stop();  // commits the queued records
   audit->log->Stop();           // commits the queued entries, signs a final head

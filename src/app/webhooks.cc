@@ -8,8 +8,7 @@
 
 #include "app/commands.h"
 #include "app/register_files.h"
-#include "app/webhook_services.h"
-#include "verify/verify_db.h"
+#include "app/hub_services.h"
 
 namespace dancu::app {
 namespace {
@@ -37,12 +36,8 @@ int Webhooks(const WebhooksOptions& o) {
     std::fprintf(stderr, "dancu: no data directory %s\n", o.data_dir.c_str());
     return 1;
   }
-  auto verify_db = verify::OpenVerifyDb(o.data_dir);
-  if (!verify_db) return Fail(verify_db.error());
   SystemClock clock;
   SecureRandom random;
-  auto agencies = verify::AgencyKeys::Open(**verify_db, clock);
-  if (!agencies) return Fail(agencies.error());
 
   // Deliveries need the dispatcher, which follows the register.
   std::unique_ptr<OpenRegister> reg;
@@ -51,8 +46,8 @@ int Webhooks(const WebhooksOptions& o) {
     reg = OpenRegisterIn(o.data_dir, /*create=*/false);
     if (!reg) return 1;
   }
-  auto services = OpenWebhookServicesIn(o.data_dir, **agencies,
-                                        reg ? reg->registry.get() : nullptr, clock, random);
+  auto services = OpenHubServicesIn(o.data_dir, reg ? reg->registry.get() : nullptr,
+                                    /*audit_log=*/nullptr, clock, random);
   if (!services) return Fail(services.error());
 
   if (o.action == "add") {

@@ -54,7 +54,7 @@ class AdminTokenAuthenticator final : public Authenticator {
 
 // "Authorization: Bearer <key>" where the key starts with `prefix` (agency
 // API keys: "dancu_ak_..."). The key is handed to `lookup`, supplied by the
-// composition root, which hashes it and finds its owner (verify/agency_keys.h),
+// composition root (agency access tokens: hub/members.h; officer tokens),
 // so http depends on no key store. A bearer token without the prefix is not
 // this authenticator's: nullopt, and a chain asks the next member. The same
 // header as the admin token keeps clients simple; the prefix tells them apart.

@@ -15,6 +15,7 @@ constexpr ProblemEntry kProblems[] = {
     {"request.missing_field", 400, "Missing field"},
     {"request.bad_parameter", 400, "Bad parameter"},
     {"request.too_large", 413, "Request body too large"},
+    {"request.unsupported_media_type", 415, "Unsupported media type"},
     {"request.not_found", 404, "Not found"},
     {"request.method_not_allowed", 405, "Method not allowed"},
     // Authentication and authorization.
@@ -44,10 +45,29 @@ constexpr ProblemEntry kProblems[] = {
     // saved heads or proofs that cannot be read (dancu audit verify).
     {"audit.", 400, "Invalid access log request"},
     {"audit.entry_not_found", 404, "Access log entry not found"},
+    // eKYC with the citizen's consent (hub/ekyc_consents.h, api/ekyc.cc).
+    {"ekyc.", 400, "Invalid eKYC request"},
+    {"ekyc.no_consent", 403, "No valid consent of the citizen"},
+    {"ekyc.bad_consent_code", 403, "Consent code wrong, expired or used"},
+    {"ekyc.consent_not_found", 404, "Consent not found"},
+    {"ekyc.citizen_deceased", 410, "Citizen deceased"},
+    {"ekyc.bad_key", 500, "eKYC consent-code key unusable"},
+    // Agencies, their clients and policies (hub/members.h, hub/policy.h).
+    {"agency.", 400, "Invalid agency"},
+    {"agency.not_found", 404, "Agency not found"},
+    {"agency.exists", 409, "Agency exists"},
+    {"policy.", 400, "Invalid policy"},
+    {"policy.field_not_allowed", 403, "Field not allowed by the policy"},
+    {"policy.rate_limited", 429, "Rate limit exceeded"},
+    {"policy.quota_exhausted", 429, "Daily quota exhausted"},
     {"webhook.", 400, "Invalid webhook request"},
     {"webhook.not_found", 404, "Webhook subscription not found"},
     {"webhook.delivery_not_found", 404, "Webhook delivery not found"},
     {"webhook.not_dead", 409, "Webhook delivery is not a dead letter"},
+    // Sectoral data sync (hub/sectoral_record.h): a record's own errors go in
+    // the per-record report; these answer a whole request.
+    {"sectoral.", 400, "Invalid sectoral record"},
+    {"sectoral.too_many_records", 413, "Too many records in one submission"},
     {"io.", 500, "Storage error"},
     // Identity accounts (identity/accounts.h) and officers (identity/officers.h).
     {"identity.", 400, "Invalid identity request"},
@@ -68,8 +88,12 @@ constexpr ProblemEntry kProblems[] = {
     {"officer.bad_credentials", 401, "Wrong officer username or password"},
     {"officer.not_found", 404, "Officer not found"},
     {"officer.exists", 409, "Officer exists"},
+    // An officer on the register routes (identity/officer_roles.h).
+    {"officer.role_forbids", 403, "Event not registered by the officer's role"},
+    {"officer.out_of_area", 403, "Outside the officer's area"},
     {"sms.", 502, "SMS could not be sent"},
-    // OpenID Connect relying-party registration (POST /v1/admin/clients).
+    // Client registration: OpenID Connect relying parties (POST
+    // /v1/admin/clients) and agency API clients (POST /v1/admin/agencies/...).
     {"client.", 400, "Invalid client registration"},
     {"client.not_found", 404, "Client not found"},
     // Life-event rule violations (e.g. event.deceased).

@@ -38,7 +38,8 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 struct Principal {
   enum class Kind { kAnonymous, kAdmin, kAgency, kOfficer, kCitizen };
   Kind kind = Kind::kAnonymous;
-  std::string id;  // e.g. "admin", an agency id, a citizen id
+  std::string id;  // e.g. "admin", an agency client id, an officer, a citizen id
+  uint32_t scope = 0;  // what the credential is scoped to (agency tokens: hub operations)
 };
 
 // A fresh request id (16 hex digits), for replies that have no request.

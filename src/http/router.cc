@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <optional>
 #include <stdexcept>
 
 namespace dancu::http {
@@ -50,28 +51,47 @@ std::vector<std::string_view> SplitPattern(std::string_view pattern) {
   return segments;
 }
 
+// 403 for a principal kind that `access` does not admit (anonymous callers
+// are the server's to refuse, or kAgency's 401 below).
+std::optional<Response> Forbidden(Access access, Principal::Kind kind) {
+  using K = Principal::Kind;
+  if (kind == K::kAnonymous || kind == K::kAdmin) return std::nullopt;
+  if (kind == K::kOfficer && access == Access::kOfficer) return std::nullopt;
+  if (kind == K::kAgency && access == Access::kAgency) return std::nullopt;
+  const char* detail = kind == K::kAgency    ? "agency keys may call only the agency routes"
+                       : kind == K::kOfficer ? "officers may call only the officer routes"
+                                             : "this route is for register staff";
+  return ProblemResponse(403, "auth.forbidden", detail);
+}
+
 // The access policy of router.h, around the handler.
-Handler EnforceAccess(Access access, Handler handler) {
+Handler EnforceAccess(Access access, Handler handler,
+                      std::shared_ptr<Router::ResponseFilter> agency_filter) {
   switch (access) {
     case Access::kPublic:
       return handler;
     case Access::kAuthenticated:
-      return [h = std::move(handler)](RequestContext& ctx) {
-        if (ctx.principal.kind == Principal::Kind::kAgency) {
-          return ProblemResponse(403, "auth.forbidden",
-                                 "agency keys may call only the verification routes");
-        }
+    case Access::kOfficer:
+      return [h = std::move(handler), access](RequestContext& ctx) {
+        if (auto denied = Forbidden(access, ctx.principal.kind)) return std::move(*denied);
         return h(ctx);
       };
     case Access::kAgency:
-      return [h = std::move(handler)](RequestContext& ctx) {
+      return [h = std::move(handler), agency_filter](RequestContext& ctx) {
+        if (auto denied = Forbidden(Access::kAgency, ctx.principal.kind)) {
+          return std::move(*denied);
+        }
         if (ctx.principal.kind == Principal::Kind::kAnonymous) {
           Response r = ProblemResponse(401, "auth.unauthenticated",
                                        "this endpoint requires authentication");
           r.headers.emplace_back("WWW-Authenticate", "Bearer");
           return r;
         }
-        return h(ctx);
+        Response r = h(ctx);
+        if (ctx.principal.kind == Principal::Kind::kAgency && *agency_filter) {
+          (*agency_filter)(ctx, r);
+        }
+        return r;
       };
   }
   return handler;
@@ -82,7 +102,7 @@ Handler EnforceAccess(Access access, Handler handler) {
 void Router::Add(http::verb method, std::string pattern, Handler handler,
                  Access access, BodyMode body_mode) {
   if (!handler) throw std::invalid_argument("empty handler for " + pattern);
-  handler = EnforceAccess(access, std::move(handler));
+  handler = EnforceAccess(access, std::move(handler), agency_filter_);
   Node* node = root_.get();
   for (std::string_view seg : SplitPattern(pattern)) {
     if (seg.front() == '{') {

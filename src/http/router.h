@@ -32,14 +32,18 @@ namespace dancu::http {
 using Handler = std::function<Response(RequestContext&)>;
 
 // Who may call a route. kPublic: anyone. kAuthenticated (the default):
-// register staff, i.e. any principal except an agency; an agency gets 403
-// auth.forbidden. kAgency: any principal, agencies included (verification,
-// match and reconcile routes). Add() wraps the handler to enforce this (401
-// auth.unauthenticated for an anonymous caller on a kAgency route, 403 for
-// an agency on a kAuthenticated one), so the policy holds whoever dispatches;
-// the server also answers 401 before the handler (and before storing any
-// upload) for every non-public route.
-enum class Access { kPublic, kAuthenticated, kAgency };
+// register staff (the admin token) only; an agency, officer or citizen
+// principal gets 403 auth.forbidden. kOfficer: staff and officers, the
+// register routes opened to officers (the handler then checks the officer's
+// role and area, identity/officer_roles.h); agencies and citizens get 403.
+// kAgency: staff and agencies (verification, match and reconcile routes);
+// officers and citizens get 403. So a new principal kind reaches only the
+// routes explicitly opened to it. Add() wraps the handler to enforce this
+// (401 auth.unauthenticated for an anonymous caller on a kAgency route, 403
+// as above), so the policy holds whoever dispatches; the server also answers
+// 401 before the handler (and before storing any upload) for every
+// non-public route.
+enum class Access { kPublic, kAuthenticated, kOfficer, kAgency };
 
 // How the server reads a route's request body. kBuffered: into memory, up to
 // the server's body limit (RequestContext::body()). kFile: streamed to a
@@ -91,6 +95,13 @@ class Router {
   size_t size() const { return routes_.size(); }
   const Route& route(size_t i) const { return *routes_[i]; }
 
+  // Runs after the handler of every kAgency route when the caller is an
+  // agency, on the response it returned: the hub's data minimization
+  // (api/agency_access.h). Applies to routes added before and after the
+  // call. Set once, before serving.
+  using ResponseFilter = std::function<void(const RequestContext&, Response&)>;
+  void SetAgencyResponseFilter(ResponseFilter filter) { *agency_filter_ = std::move(filter); }
+
  private:
   struct Node;
   const Node* MatchFrom(const Node& node, size_t depth,
@@ -98,6 +109,7 @@ class Router {
 
   std::unique_ptr<Node> root_;
   std::vector<std::unique_ptr<Route>> routes_;
+  std::shared_ptr<ResponseFilter> agency_filter_ = std::make_shared<ResponseFilter>();
 };
 
 }  // namespace dancu::http

@@ -11,7 +11,7 @@
 // verifiable with the published key); losing the subject key makes old
 // entries unlinkable to citizens, so back it up with the database.
 //
-// Errors: audit.key_file (cannot read, create or write a key file, or a
+// Errors: hub.key_file (cannot read, create or write a key file), audit.key_file (a
 // subject key that is not 32 bytes), crypto.bad_pem / crypto.wrong_curve (a
 // damaged signing key file).
 //

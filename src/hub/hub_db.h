@@ -13,6 +13,14 @@
 //    microseconds by the injected Clock; body is the event JSON sent.
 //    hub_feed_state(name PRIMARY KEY, seq): how far a follower of the
 //    register's change feed has enqueued.
+//  2 agencies(name PRIMARY KEY, kind, display_name, created_at, disabled),
+//    agency_clients(client_id PRIMARY KEY, agency, jwks, mtls_thumbprint,
+//    policy JSON, created_at, disabled) and agency_assertions(client_id,
+//    jti, expires_at): the members (members.h) and the client assertions
+//    already used, kept until they expire.
+//  3 ekyc_consents and ekyc_consent_codes (ekyc_consents.h).
+//  4 linked_documents(citizen_id, type, number, attributes, agency,
+//    submitted_at), one per (citizen, type, agency) (linked_documents.h).
 //
 // Errors: storage.open, storage.migration, storage.schema_too_new.
 // Thread safety: as storage::Database.

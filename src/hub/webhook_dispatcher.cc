@@ -22,6 +22,7 @@
 #include "core/admin_units.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "hub/feed_disclosure.h"
 
 namespace dancu::hub {
 namespace {
@@ -446,15 +447,16 @@ Status WebhookDispatcher::EnqueuePage(const std::vector<registry::FeedEvent>& ev
                                       int64_t last) {
   struct Sub {
     int64_t id;
-    std::string types, provinces;
+    std::string agency, types, provinces;
   };
   auto tx = storage::Transaction::Begin(*feed_conn_);
   if (!tx) return std::unexpected(tx.error());
   std::vector<Sub> subs;
   auto& sel = feed_conn_->Cached(
-      "SELECT id, event_types, provinces FROM webhook_subscriptions WHERE disabled = 0");
+      "SELECT id, agency, event_types, provinces FROM webhook_subscriptions WHERE disabled = 0");
   if (auto s = sel.ForEachRow([&] {
-        subs.push_back({sel.Int(0), std::string(sel.Text(1)), std::string(sel.Text(2))});
+        subs.push_back({sel.Int(0), std::string(sel.Text(1)), std::string(sel.Text(2)),
+                        std::string(sel.Text(3))});
       });
       !s) {
     return s;
@@ -466,26 +468,24 @@ Status WebhookDispatcher::EnqueuePage(const std::vector<registry::FeedEvent>& ev
     bool province_read = false;
     for (const Sub& sub : subs) {
       if (!Contains(sub.types, e.type)) continue;
-      if (!sub.provinces.empty()) {
+      if (!sub.provinces.empty() || options_.admit) {
         if (!province_read) {
           province_read = true;
-          if (e.citizen_id) {
-            auto c = registry_.GetCitizen(*e.citizen_id);
-            if (c) {
-              const Commune* commune =
-                  AdminUnits::Get().FindCommune(c->permanent_residence.commune_code);
-              if (commune != nullptr) province = commune->province_code;
-            } else if (c.error().code != "citizen.not_found") {
-              return std::unexpected(c.error());
-            }
-          }
+          auto p = EventProvince(registry_, e);
+          if (!p) return std::unexpected(p.error());
+          if (!p->empty()) province = std::move(*p);
         }
-        if (!province || !Contains(sub.provinces, *province)) continue;
+        if (!sub.provinces.empty() && (!province || !Contains(sub.provinces, *province))) continue;
       }
       if (!body) {
         auto b = options_.encode(e);
         if (!b) return std::unexpected(b.error());
         body = std::move(*b);
+      }
+      std::optional<std::string> admitted;
+      if (options_.admit) {
+        admitted = options_.admit(e, sub.agency, province.value_or(""), *body);
+        if (!admitted) continue;  // the agency's policy does not cover this event
       }
       auto& ins = feed_conn_->Cached(
           "INSERT INTO webhook_deliveries (subscription_id, seq, event_type, body, state, "
@@ -493,7 +493,7 @@ Status WebhookDispatcher::EnqueuePage(const std::vector<registry::FeedEvent>& ev
       ins.BindInt(1, sub.id);
       ins.BindInt(2, e.seq);
       ins.BindText(3, e.type);
-      ins.BindText(4, *body);
+      ins.BindText(4, admitted ? *admitted : *body);
       ins.BindInt(5, now);
       if (auto s = ins.Run(); !s) return s;
     }

@@ -101,6 +101,15 @@ struct WebhookDispatcherOptions {
   // The request body for an event; an error stops the page (nothing of it
   // is enqueued, the position does not move).
   std::function<Result<std::string>(const registry::FeedEvent&)> encode;
+  // The agency's policy (issue 5: subscriptions are limited by policy): the
+  // body this agency may receive for the event (minimized, hub/minimizer.h),
+  // or nullopt when its policy does not let the event reach it (event type,
+  // province = the citizen's province of permanent residence, "" when
+  // unknown). Called at enqueue time; unset = every subscribed event, as
+  // encoded.
+  std::function<std::optional<std::string>(const registry::FeedEvent&, std::string_view agency,
+                                           std::string_view province, const std::string& body)>
+      admit;
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::microseconds first_backoff = std::chrono::seconds(10);
   std::chrono::microseconds max_backoff = std::chrono::hours(1);

@@ -1,8 +1,9 @@
 // WebhookSubscriptions: which agency receives which register events at which
 // URL (issue 5, "Live feeds to agencies", push). Stored in DIR/hub.db
-// (hub_db.h). Until issue 5's policies exist, an agency is a row of
-// verify/agency_keys.h, named by its name; the caller passes an AgencyCheck
-// that says whether the name exists (serve and the CLI look in verify.db).
+// (hub_db.h). An agency is one of the hub's members (hub/members.h), named
+// by its name; the caller passes an AgencyCheck that says whether it exists
+// and is enabled. What a subscription receives is further limited by the
+// agency's policy at enqueue time (WebhookDispatcherOptions::admit).
 //
 // A subscription names:
 //  - the agency;

@@ -8,6 +8,7 @@
 
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "crypto/jwks.h"
 #include "crypto/random_token.h"
 
 namespace dancu::identity {
@@ -77,33 +78,6 @@ Status CheckName(std::string_view name) {
   return {};
 }
 
-Result<std::vector<std::pair<std::string, crypto::EcKey>>> ParseJwks(std::string_view text) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_object() || !v.as_object().contains("keys") ||
-      !v.as_object().at("keys").is_array()) {
-    return Fail("client.bad_jwks", "the JWKS must be a JSON object {\"keys\": [...]}", "jwks");
-  }
-  std::vector<std::pair<std::string, crypto::EcKey>> keys;
-  for (const auto& k : v.as_object().at("keys").as_array()) {
-    if (!k.is_object()) return Fail("client.bad_jwks", "a JWK must be an object", "jwks");
-    auto key = crypto::EcKey::FromPublicJwk(k.as_object());
-    if (!key) {
-      return Fail("client.bad_jwks", "only EC P-256 keys are accepted: " + key.error().message,
-                  "jwks");
-    }
-    std::string kid;
-    if (const auto* p = k.as_object().if_contains("kid"); p && p->is_string()) {
-      kid = std::string(p->as_string());
-    }
-    keys.emplace_back(std::move(kid), std::move(*key));
-  }
-  if (keys.empty() || keys.size() > 10) {
-    return Fail("client.bad_jwks", "the JWKS must hold 1-10 keys", "jwks");
-  }
-  return keys;
-}
-
 bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -157,14 +131,6 @@ bool Client::HasPostLogoutRedirectUri(std::string_view uri) const {
   return Contains(post_logout_redirect_uris, uri);
 }
 bool Client::AllowsScope(std::string_view scope) const { return Contains(scopes, scope); }
-
-const crypto::EcKey* Client::KeyFor(std::string_view kid) const {
-  if (kid.empty()) return keys.size() == 1 ? &keys[0].second : nullptr;
-  for (const auto& [k, key] : keys) {
-    if (k == kid) return &key;
-  }
-  return nullptr;
-}
 
 std::string HashClientSecret(std::string_view secret) {
   return crypto::HexEncode(crypto::AsBytes(crypto::Sha256(secret)));
@@ -232,7 +198,7 @@ Result<NewClient> Clients::Add(const ClientSpec& spec) {
   out.client_id = crypto::RandomToken(16);
   std::string secret_hash;
   if (spec.auth_method == ClientAuthMethod::kPrivateKeyJwt) {
-    auto keys = ParseJwks(spec.jwks);
+    auto keys = crypto::ParseJwks(spec.jwks);
     if (!keys) return std::unexpected(keys.error());
     jwks_text = spec.jwks;
   } else {
@@ -287,7 +253,7 @@ Result<std::vector<Client>> Clients::LoadLocked() const {
     c.min_level = static_cast<int>(st.Int(7));
     c.auth_method = ParseClientAuthMethod(st.Text(8)).value_or(ClientAuthMethod::kSecretBasic);
     if (c.auth_method == ClientAuthMethod::kPrivateKeyJwt) {
-      auto keys = ParseJwks(st.Text(9));
+      auto keys = crypto::ParseJwks(st.Text(9));
       if (keys) {
         c.keys = std::move(*keys);
       } else {

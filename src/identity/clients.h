@@ -52,7 +52,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "crypto/ec_key.h"
+#include "crypto/jwks.h"
 #include "storage/database.h"
 
 namespace dancu::identity {
@@ -87,16 +87,13 @@ struct Client {
   int min_level = 1;
   ClientAuthMethod auth_method = ClientAuthMethod::kSecretBasic;
   std::string secret_hash;  // hex SHA-256; empty for private_key_jwt
-  std::vector<std::pair<std::string, crypto::EcKey>> keys;  // (kid, key), private_key_jwt
+  crypto::JwkSet keys;  // private_key_jwt only
   std::string created_at;
   bool disabled = false;
 
   bool HasRedirectUri(std::string_view uri) const;
   bool HasPostLogoutRedirectUri(std::string_view uri) const;
   bool AllowsScope(std::string_view scope) const;
-  // The registered key for an assertion's kid; with an empty kid, the only
-  // key when exactly one is registered. nullptr otherwise.
-  const crypto::EcKey* KeyFor(std::string_view kid) const;
 };
 
 struct NewClient {

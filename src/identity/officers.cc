@@ -5,6 +5,7 @@
 #include "crypto/password_policy.h"
 #include "crypto/random_token.h"
 #include "identity/identity_db.h"
+#include "identity/officer_roles.h"
 
 namespace dancu::identity {
 namespace {
@@ -30,11 +31,7 @@ bool ValidName(std::string_view n) {
 }  // namespace
 
 bool InArea(const Officer& officer, const registry::Citizen& citizen) {
-  const std::string& commune = citizen.permanent_residence.commune_code;
-  if (commune.empty()) return false;
-  if (officer.area_code.size() == 5) return commune == officer.area_code;
-  const Commune* c = AdminUnits::Get().FindCommune(commune);
-  return c != nullptr && c->province_code == officer.area_code;
+  return AreaCovers(officer.area_code, citizen.permanent_residence.commune_code);
 }
 
 Result<std::unique_ptr<Officers>> Officers::Open(storage::Database& db, const Clock& clock) {
@@ -124,6 +121,22 @@ Result<Officer> Officers::Get(std::string_view username) {
   if (!o) return std::unexpected(o.error());
   if (!*o) return Fail("officer.not_found", "no officer named " + std::string(username));
   return (*o)->first;
+}
+
+Result<Officer> Officers::SetDisabled(std::string_view username, bool disabled) {
+  {
+    std::lock_guard lock(mu_);
+    auto& st = conn_->Cached("UPDATE officers SET disabled = ? WHERE username = ?");
+    st.BindInt(1, disabled ? 1 : 0);
+    st.BindText(2, username);
+    if (auto r = st.Run(); !r) return std::unexpected(r.error());
+    if (disabled) {
+      auto& del = conn_->Cached("DELETE FROM officer_tokens WHERE username = ?");
+      del.BindText(1, username);
+      if (auto r = del.Run(); !r) return std::unexpected(r.error());
+    }
+  }
+  return Get(username);
 }
 
 Result<OfficerToken> Officers::SignIn(std::string_view username, std::string_view password) {

@@ -1,7 +1,9 @@
-// Officers: the staff who upgrade accounts to level 2 after checking the
-// person face to face (issue 4, "Level 2"). Until the data-sharing hub
-// brings the ministries' own staff directories, officers are created by the
-// administrator (`dancu officers add`, POST /v1/admin/officers).
+// Officers: the police and civil-status staff who upgrade accounts to level
+// 2 after checking the person face to face (issue 4, "Level 2") and who
+// register life events and read citizens in their own area on the register
+// API (issue 5; roles and area rules in officer_roles.h). Officers are
+// managed by the administrator (`dancu officers add|list|disable|enable`,
+// /v1/admin/officers).
 //
 // An officer has a username (3-64 of [a-z0-9._-], starting with a letter or
 // digit), a display name, a role ("police" or "civil_status") and an area:
@@ -13,15 +15,19 @@
 //
 // Officer sign-in (SignIn) returns a bearer token "dancu_ot_" + 43
 // base64url characters (256 random bits), valid for 8 hours; only its
-// SHA-256 is stored (like agency keys, verify/agency_keys.h: a random
+// SHA-256 is stored (like agency access tokens and webhook secrets: a random
 // 256-bit token needs no slow hash). Failed sign-ins are throttled per
 // username with the account policy (throttle.h); an unknown username gets
 // the same answer and the same Argon2id work as a wrong password.
 //
+// SetDisabled(username, true) disables an officer at once: their tokens are
+// deleted, Authenticate and SignIn refuse them; false enables them again
+// (they sign in anew).
+//
 // Errors: officer.bad_username, officer.bad_name, officer.bad_role,
 // officer.bad_area, officer.exists (Add); identity.password_* (Add, the
 // policy); officer.bad_credentials, identity.throttled (SignIn);
-// storage.* from identity.db.
+// officer.not_found (Get, SetDisabled); storage.* from identity.db.
 // Thread safety: every method may be called from any thread.
 #pragma once
 
@@ -63,7 +69,8 @@ struct OfficerToken {
   Timestamp expires_at;
 };
 
-// True if the citizen's permanent residence lies in the officer's area.
+// True if the citizen's permanent residence lies in the officer's area
+// (officer_roles.h AreaCovers).
 bool InArea(const Officer& officer, const registry::Citizen& citizen);
 
 class Officers {
@@ -73,6 +80,8 @@ class Officers {
   Result<Officer> Add(const NewOfficer& officer);
   Result<std::vector<Officer>> List();
   Result<Officer> Get(std::string_view username);
+  // The officer after the change.
+  Result<Officer> SetDisabled(std::string_view username, bool disabled);
 
   Result<OfficerToken> SignIn(std::string_view username, std::string_view password);
   // The enabled officer holding an unexpired token, or nullopt.

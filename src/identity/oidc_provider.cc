@@ -10,6 +10,7 @@
 
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
+#include "crypto/client_assertion.h"
 #include "crypto/jwt.h"
 #include "crypto/random_token.h"
 #include "identity/claims.h"
@@ -579,41 +580,22 @@ std::expected<std::shared_ptr<const Client>, OAuthError> OidcProvider::Authentic
   if (!*assertion_type || **assertion_type != kAssertionType) {
     return bad("client_assertion_type must be " + std::string(kAssertionType));
   }
-  auto unverified = crypto::UnverifiedClaims(**assertion);
-  if (!unverified) return invalid_client("malformed client assertion");
-  std::string iss(StringOf(*unverified, "iss"));
-  if (*form_id && **form_id != iss) return invalid_client("client_id differs from the assertion's iss");
-  auto client = clients_->Find(iss);
-  if (!client || client->auth_method != ClientAuthMethod::kPrivateKeyJwt) {
-    return invalid_client("client authentication failed");
+  std::shared_ptr<const Client> client;
+  const std::string token_endpoint = issuer_ + "/oidc/token";
+  auto verified = crypto::VerifyClientAssertion(
+      **assertion,
+      [&](std::string_view iss) -> const crypto::JwkSet* {
+        client = clients_->Find(iss);
+        if (!client || client->auth_method != ClientAuthMethod::kPrivateKeyJwt) return nullptr;
+        return &client->keys;
+      },
+      {issuer_, token_endpoint, std::string(endpoint)}, clock_.Now(), kLeeway,
+      std::chrono::seconds(kMaxAssertionLifetime));
+  if (!verified) return invalid_client(verified.error().message);
+  if (*form_id && **form_id != verified->client_id) {
+    return invalid_client("client_id differs from the assertion's iss");
   }
-  auto verified = crypto::VerifyJwt(**assertion, [&](std::string_view kid) {
-    return client->KeyFor(kid);
-  });
-  if (!verified) return invalid_client("client assertion rejected: " + verified.error().code);
-  const auto& c = *verified;
-  if (StringOf(c, "sub") != iss) return invalid_client("the assertion's sub must equal its iss");
-  if (auto t = crypto::CheckTimeClaims(c, clock_.Now(), kLeeway); !t) {
-    return invalid_client("client assertion rejected: " + t.error().code);
-  }
-  int64_t exp = IntOf(c, "exp");
-  if (exp > NowSeconds() + kMaxAssertionLifetime) {
-    return invalid_client("the assertion's exp is more than 10 minutes ahead");
-  }
-  std::vector<std::string> auds;
-  if (const auto* a = c.if_contains("aud"); a && a->is_string()) {
-    auds.emplace_back(a->as_string());
-  } else {
-    auds = StringsOf(c.if_contains("aud"));
-  }
-  std::string token_endpoint = issuer_ + "/oidc/token";
-  bool aud_ok = std::any_of(auds.begin(), auds.end(), [&](const std::string& a) {
-    return a == issuer_ || a == token_endpoint || a == endpoint;
-  });
-  if (!aud_ok) return invalid_client("the assertion's aud must be the issuer or the endpoint");
-  std::string_view jti = StringOf(c, "jti");
-  if (jti.empty() || jti.size() > 256) return invalid_client("the assertion needs a jti");
-  auto fresh = tokens_->UseAssertion(client->client_id, jti, exp);
+  auto fresh = tokens_->UseAssertion(client->client_id, verified->jti, verified->exp);
   if (!fresh) return std::unexpected(ServerError(fresh.error()));
   if (!*fresh) return invalid_client("the client assertion was already used (jti replay)");
   return client;

@@ -3,7 +3,8 @@
 namespace dancu::verify {
 namespace {
 
-// key_hash is the lowercase hex SHA-256 of the whole key (agency_keys.h).
+// The temporary agency API keys of issue 3 (unused since hub/members.h);
+// key_hash was the lowercase hex SHA-256 of the whole key.
 constexpr std::string_view kV1 = R"sql(
 CREATE TABLE agencies (
   id INTEGER PRIMARY KEY,

@@ -231,6 +231,27 @@ void AddAccountPage(http::Router& router, const WebDeps& deps) {
                   "</a></p>";
         }
 
+        if (deps.linked_documents != nullptr) {
+          body += "<h2>" + std::string(Pick(lang, "Giấy tờ liên kết", "Linked documents")) +
+                  "</h2><p><a href=\"/account/documents\">" +
+                  std::string(Pick(lang,
+                                   "Thẻ BHYT, giấy phép lái xe, mã số thuế, số BHXH do các cơ "
+                                   "quan liên kết với tài khoản",
+                                   "Health-insurance card, driving licence, tax code and "
+                                   "social-insurance number that agencies linked to your account")) +
+                  "</a></p>";
+        }
+
+        if (deps.ekyc_consents != nullptr) {
+          body += "<h2>" +
+                  std::string(Pick(lang, "Đồng ý chia sẻ dữ liệu định danh (eKYC)",
+                                   "Consents to eKYC")) +
+                  "</h2><p><a href=\"/account/ekyc-consents\">" +
+                  std::string(Pick(lang, "Xem, cấp và thu hồi sự đồng ý cho ngân hàng, nhà mạng…",
+                                   "See, give and revoke consents to banks, telecoms…")) +
+                  "</a></p>";
+        }
+
         body += "<h2>" + std::string(Pick(lang, "Bảo mật", "Security")) + "</h2>";
         body += PostButton(token, "/account/signout-everywhere",
                            Pick(lang, "Đăng xuất trên mọi thiết bị", "Sign out everywhere"));

@@ -2,6 +2,9 @@
 //   POST /v1/admin/officers {username, name, role, area_code, password}
 //        -> 201 {username, name, role, area_code, created_at}
 //   GET  /v1/admin/officers -> {officers:[...]}
+//   POST /v1/admin/officers/{username}/disable -> 200 {username, ..., disabled:true}
+//        (their tokens end at once); .../enable -> 200 {..., disabled:false}
+//        unknown username: 404 officer.not_found
 // kAuthenticated routes, and the principal must be the admin token's
 // (kAdmin): other staff principals get 403 auth.forbidden.
 #include <boost/beast/http/verb.hpp>
@@ -68,6 +71,17 @@ void AddAdminOfficers(http::Router& router, const WebDeps& deps) {
     body["officers"] = std::move(items);
     return http::JsonResponse(200, body);
   });
+
+  for (bool disable : {true, false}) {
+    router.Add(verb::post,
+               std::string("/v1/admin/officers/{username}/") + (disable ? "disable" : "enable"),
+               [deps, disable](http::RequestContext& ctx) {
+                 if (auto denied = RequireAdmin(ctx)) return std::move(*denied);
+                 auto changed = deps.officers->SetDisabled(ctx.path_param("username"), disable);
+                 if (!changed) return http::ProblemResponse(changed.error());
+                 return http::JsonResponse(200, OfficerJson(*changed));
+               });
+  }
 }
 
 }  // namespace dancu::web

@@ -3,10 +3,10 @@
 // username}. A bearer token without the prefix is not this authenticator's
 // (nullopt), so the chain asks its next member.
 //
-// Caution for the composition root: the router's Access::kAuthenticated
-// admits any principal except an agency, so chaining this authenticator
-// lets officers call the staff routes too. The officer routes
-// (officer_api.cc) do not need it: they check the token themselves.
+// serve chains it: the router admits officer principals only to the routes
+// opened to officers (http::Access::kOfficer: the register's events and
+// reads, api/officer_scope.h), never to the staff (kAuthenticated) or agency
+// routes. The officer routes (officer_api.cc) check the token themselves.
 //
 // Thread safety: Authenticate is const and thread-safe (Officers is).
 #pragma once

@@ -28,6 +28,9 @@ class OidcProvider;
 
 namespace dancu::hub {
 class AuditLog;
+class Members;
+class EkycConsents;
+class LinkedDocuments;
 }  // namespace dancu::hub
 
 namespace dancu::web {
@@ -47,6 +50,16 @@ struct WebDeps {
   // entries with proofs (GET /v1/me/access-log, /account/access-log); those
   // routes are added only when set.
   hub::AuditLog* audit_log = nullptr;
+  // The data-sharing hub (issue 5): agencies (names shown to citizens), the
+  // citizen's eKYC consents (/account/ekyc-consents) and the documents that
+  // agencies linked through sectoral data sync (shown on /account).
+  hub::Members* members = nullptr;
+  hub::EkycConsents* ekyc_consents = nullptr;
+  hub::LinkedDocuments* linked_documents = nullptr;
+  // The request header in which a TLS-terminating proxy reports the client
+  // certificate's SHA-256 (hex), for agency clients bound to a certificate
+  // (serve --mtls-header); empty: no mutual TLS.
+  std::string mtls_header;
 };
 
 void AddWebRoutes(http::Router& router, const WebDeps& deps);
@@ -54,10 +67,13 @@ void AddWebRoutes(http::Router& router, const WebDeps& deps);
 // Per group, each defined in its own file (called by AddWebRoutes).
 void AddAccountPages(http::Router& router, const WebDeps& deps);    // account_pages.cc
 void AddOfficerApi(http::Router& router, const WebDeps& deps);      // officer_api.cc
+void AddAgencyTokenEndpoint(http::Router& router, const WebDeps& deps);  // agency_token.cc
 void AddAdminOfficers(http::Router& router, const WebDeps& deps);   // admin_officers.cc
 void AddOidcEndpoints(http::Router& router, const WebDeps& deps);   // oidc_endpoints.cc
 void AddConsentPage(http::Router& router, const WebDeps& deps);     // consent_page.cc
 void AddAdminClients(http::Router& router, const WebDeps& deps);    // admin_clients.cc
 void AddAccessLogPages(http::Router& router, const WebDeps& deps);  // access_log_page.cc
+void AddEkycConsentPages(http::Router& router, const WebDeps& deps);  // ekyc_consents_page.cc
+void AddDocumentsPages(http::Router& router, const WebDeps& deps);    // documents_page.cc
 
 }  // namespace dancu::web

@@ -35,6 +35,29 @@ TEST(OfficersCli, AddThenList) {
   EXPECT_EQ(list.out.find("officer password"), std::string::npos);
 }
 
+TEST(OfficersCli, DisableAndEnable) {
+  TempDir dir;
+  const std::string data = dir.path().string();
+  ASSERT_EQ(RunDancu({"officers", "add", "--data", data, "--username", "officer.hn", "--name",
+                      "X", "--role", "civil_status", "--area", "00004", "--password-stdin"},
+                     {}, "officer password 1\n")
+                .exit_code,
+            0);
+  auto off = RunDancu({"officers", "disable", "--data", data, "officer.hn"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_NE(off.out.find("disabled"), std::string::npos);
+  EXPECT_NE(RunDancu({"officers", "list", "--data", data}).out.find("(disabled)"),
+            std::string::npos);
+  auto on = RunDancu({"officers", "enable", "--data", data, "officer.hn"});
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_EQ(RunDancu({"officers", "list", "--data", data}).out.find("(disabled)"),
+            std::string::npos);
+  auto missing = RunDancu({"officers", "disable", "--data", data, "nobody"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("officer.not_found"), std::string::npos);
+  EXPECT_EQ(RunDancu({"officers", "disable", "--data", data}).exit_code, 2);  // no username
+}
+
 TEST(OfficersCli, BadInput) {
   TempDir dir;
   const std::string data = dir.path().string();

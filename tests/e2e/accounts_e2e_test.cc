@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "support/agency_client.h"
 #include "support/http_client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -127,8 +128,9 @@ TEST_F(AccountsE2eTest, RegisterUpgradeAndDeath) {
                                   {{"Content-Type", "application/json"}});
   ASSERT_EQ(session.status, 201u) << session.body;
   std::string token(boost::json::parse(session.body).as_object().at("token").as_string());
-  // The officer's token opens the officer routes only, not the staff API.
-  EXPECT_EQ(Admin(bhttp::verb::get, "/v1/citizens/001085123456", {}, token).status, 401u);
+  // The officer's token opens the officer routes only, not the staff API
+  // (officers_e2e_test.cc has the register routes opened to officers).
+  EXPECT_EQ(Admin(bhttp::verb::get, "/v1/feed", {}, token).status, 403u);
   auto upgrade = Admin(bhttp::verb::post, "/v1/officer/upgrades",
                        R"({"citizen_id":"001085123456","place":"Công an phường Ba Đình",)"
                        R"("face_template":"RkFDRQ==","fingerprint_template":"RklOR0VS"})",
@@ -154,13 +156,14 @@ TEST_F(AccountsE2eTest, RegisterUpgradeAndDeath) {
 // /v1/me/access-log, each with an inclusion proof that `dancu audit verify`
 // accepts offline against the signed head of the same answer.
 TEST_F(AccountsE2eTest, TheCitizenSeesWhoVerifiedHimWithProofs) {
-  // An agency key, added before the server starts.
+  // An agency client, added before the server starts.
   server_.reset();
-  auto agency = RunDancu({"agencies", "add", "--data", dir_.path().string(), "--name", "bhxh"});
-  ASSERT_EQ(agency.exit_code, 0) << agency.err;
-  std::string key = agency.out.substr(0, agency.out.find_first_of("\r\n"));
+  TestAgencyClient bhxh_client = AddTestAgencyClient(
+      dir_.path().string(), "bhxh",
+      R"({"operations":["verify"],"rate_limit":100,"daily_quota":1000})");
   server_ = std::make_unique<ServerProcess>(dir_.path().string(), kToken);
   client_ = std::make_unique<dancu::test::HttpClient>("127.0.0.1", server_->port());
+  std::string key = AgencyAccessToken(*client_, server_->port(), bhxh_client);
 
   ASSERT_EQ(Browse(bhttp::verb::get, "/register").status, 200u);
   ASSERT_EQ(Submit("/register", {{"citizen_id", "001085123456"},
@@ -232,6 +235,118 @@ TEST_F(AccountsE2eTest, TheCitizenSeesWhoVerifiedHimWithProofs) {
       RunDancu({"audit", "verify", "--head", head_file, "--key", key_file, "--proof", proof_file,
                 "--entry", save("other.json", boost::json::serialize(entries[0]))});
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
+}
+
+
+// The README's hub tour (issue 5, "Done when"): the administrator creates an
+// agency and its client with a policy through the admin API; the agency gets
+// a token with private_key_jwt, verifies the citizen, receives a death event
+// in its pull feed and submits a health-insurance record; the citizen sees
+// the verification and the submission in the access log, with proofs that
+// `dancu audit verify` accepts, and the card among the linked documents.
+TEST_F(AccountsE2eTest, TheHubTourFromAgencyToTheCitizensProofs) {
+  auto agency = Admin(bhttp::verb::post, "/v1/admin/agencies",
+                      R"({"name":"bhxh-hn","kind":"ministry",
+                          "display_name":"Bảo hiểm xã hội Hà Nội"})");
+  ASSERT_EQ(agency.status, 201u) << agency.body;
+  crypto::EcKey key = crypto::EcKey::Generate();
+  boost::json::object client_body{
+      {"jwks", {{"keys", boost::json::array{key.PublicJwk(key.Thumbprint())}}}},
+      {"policy", boost::json::parse(
+                     R"({"operations":["verify","feed","submit-sectoral-data"],
+                         "fields":["citizen_id","date_of_death"],"purpose":"BHXH-HN",
+                         "rate_limit":50,"daily_quota":10000,
+                         "feed":{"event_types":["death"],"provinces":["01"]}})")}};
+  auto client = Admin(bhttp::verb::post, "/v1/admin/agencies/bhxh-hn/clients",
+                      boost::json::serialize(client_body));
+  ASSERT_EQ(client.status, 201u) << client.body;
+  TestAgencyClient bhxh{
+      std::string(boost::json::parse(client.body).at("client_id").as_string()),
+      key.PrivatePem()};
+  std::string token = AgencyAccessToken(*client_, server_->port(), bhxh);
+  ASSERT_FALSE(token.empty());
+
+  // The citizen has an account.
+  ASSERT_EQ(Browse(bhttp::verb::get, "/register").status, 200u);
+  ASSERT_EQ(Submit("/register", {{"citizen_id", "001085123456"},
+                                 {"full_name", "Nguyễn Văn An"},
+                                 {"date_of_birth", "1985-03-14"},
+                                 {"phone", "0912345678"}})
+                .status,
+            303u);
+  ASSERT_EQ(Browse(bhttp::verb::get, "/register/code").status, 200u);
+  ASSERT_EQ(Submit("/register/code", {{"code", LastCode()}}).status, 303u);
+  ASSERT_EQ(Browse(bhttp::verb::get, "/register/password").status, 200u);
+  ASSERT_EQ(Submit("/register/password", {{"password", "một câu mật khẩu dài"},
+                                          {"password_confirm", "một câu mật khẩu dài"}})
+                .status,
+            303u);
+
+  // The agency verifies him.
+  auto verified = Admin(bhttp::verb::post, "/v1/verify",
+                        R"({"id":"001085123456","full_name":"Nguyễn Văn An",
+                            "date_of_birth":"1985-03-14"})",
+                        token);
+  ASSERT_EQ(verified.status, 200u) << verified.body;
+  EXPECT_NE(verified.body.find("\"MATCH\""), std::string::npos);
+  // A death in Hà Nội reaches its pull feed.
+  auto death = Admin(bhttp::verb::post, "/v1/events/death",
+                     R"({"citizen_id":"001215345678","date_of_death":"2026-11-20"})");
+  ASSERT_EQ(death.status, 201u) << death.body;
+  auto feed = Admin(bhttp::verb::get, "/v1/agency/feed?after=0", {}, token);
+  ASSERT_EQ(feed.status, 200u) << feed.body;
+  auto events = boost::json::parse(feed.body).at("events").as_array();
+  ASSERT_EQ(events.size(), 1u) << feed.body;
+  EXPECT_EQ(events[0].at("citizen_id").as_string(), "001215345678");
+  EXPECT_EQ(events[0].at("data").at("date_of_death").as_string(), "2026-11-20");
+  // It submits his health-insurance card.
+  auto submitted = Admin(bhttp::verb::post, "/v1/agency/sectoral-records",
+                         R"([{"type":"health_insurance","number":"DN4010123456789",
+                              "valid_from":"2026-01-01","valid_to":"2026-12-31",
+                              "citizen_id":"001085123456","full_name":"Nguyễn Văn An",
+                              "date_of_birth":"1985-03-14"}])",
+                         token);
+  ASSERT_EQ(submitted.status, 200u) << submitted.body;
+  EXPECT_EQ(boost::json::parse(submitted.body).at("accepted").as_int64(), 1) << submitted.body;
+  ASSERT_EQ(Admin(bhttp::verb::post, "/v1/audit/tree-head", {}).status, 200u);
+
+  // The citizen's access log: the submission and the verification, newest
+  // first, by the agency, with its purpose.
+  auto log = Browse(bhttp::verb::get, "/v1/me/access-log");
+  ASSERT_EQ(log.status, 200u) << log.body;
+  auto answer = boost::json::parse(log.body).as_object();
+  const auto& entries = answer.at("entries").as_array();
+  ASSERT_EQ(entries.size(), 2u) << log.body;
+  const auto& submission = entries[0].as_object().at("entry").as_object();
+  EXPECT_EQ(submission.at("operation").as_string(), "submit-sectoral-data");
+  EXPECT_EQ(submission.at("actor").at("id").as_string(), "bhxh-hn");
+  EXPECT_EQ(submission.at("purpose").as_string(), "BHXH-HN");
+  const auto& verification = entries[1].as_object().at("entry").as_object();
+  EXPECT_EQ(verification.at("operation").as_string(), "verify");
+  EXPECT_EQ(verification.at("outcome").as_string(), "MATCH");
+
+  // Both proofs check offline against the signed head of the answer.
+  TempDir files;
+  auto save = [&](const std::string& name, const std::string& body) {
+    std::string path = (files.path() / name).string();
+    std::ofstream(path) << body;
+    return path;
+  };
+  std::string head_file = save("head.json", boost::json::serialize(answer.at("tree_head")));
+  std::string key_file =
+      save("key.json", client_->Request(bhttp::verb::get, "/v1/audit/public-key").body);
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& e = entries[i].as_object();
+    auto ok = RunDancu({"audit", "verify", "--head", head_file, "--key", key_file, "--proof",
+                        save("proof.json", boost::json::serialize(e.at("proof"))), "--entry",
+                        save("entry.json", boost::json::serialize(e))});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  }
+
+  // The card is among his linked documents.
+  auto documents = Browse(bhttp::verb::get, "/v1/me/documents");
+  ASSERT_EQ(documents.status, 200u) << documents.body;
+  EXPECT_NE(documents.body.find("DN4010123456789"), std::string::npos) << documents.body;
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ TEST_F(MatchE2eTest, FindsThePersonDespiteCorruptions) {
     auto c = Candidates(body);
     ASSERT_FALSE(c.empty()) << body;
     const auto& best = c[0].as_object();
-    EXPECT_EQ(best.at("id").as_string(), "001085123456") << body;
+    EXPECT_EQ(best.at("citizen_id").as_string(), "001085123456") << body;
     EXPECT_FALSE(best.at("needs_review").as_bool()) << body;
     EXPECT_GT(best.at("score").as_int64(), 0);
     EXPECT_LE(best.at("score").as_int64(), 100);
@@ -52,7 +52,7 @@ TEST_F(MatchE2eTest, FindsThePersonDespiteCorruptions) {
   auto c =
       Candidates(R"({"full_name":"Tran Thi Binh","date_of_birth":"1988-02-07","sex":"female"})");
   ASSERT_FALSE(c.empty());
-  EXPECT_EQ(c[0].at("id").as_string(), "001188234567");
+  EXPECT_EQ(c[0].at("citizen_id").as_string(), "001188234567");
 }
 
 // The example of docs/api.md: tokens reordered, date and sex agree.
@@ -60,7 +60,7 @@ TEST_F(MatchE2eTest, DocumentedExample) {
   auto c = Candidates(R"({"full_name":"an nguyen van","date_of_birth":"1985-03-14","sex":"male"})");
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(boost::json::serialize(c[0]),
-            R"({"id":"001085123456","score":97,"weight":2.767E1,"needs_review":false})");
+            R"({"citizen_id":"001085123456","score":97,"weight":2.767E1,"needs_review":false})");
 }
 
 TEST_F(MatchE2eTest, NobodyAndLimit) {

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "support/http_client.h"
+#include "support/agency_client.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -210,15 +211,12 @@ TEST_F(ReconcileE2eTest, HttpBadInputAndUnknownJobs) {
 }
 
 TEST_F(ReconcileE2eTest, AnAgencySeesOnlyItsOwnJobs) {
-  auto add = [&](const std::string& name) {
-    auto r = RunDancu({"agencies", "add", "--data", Dir(), "--name", name});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::string key = r.out;
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    return key;
-  };
-  std::string bhxh = add("bhxh"), bank = add("bank");
+  const char* policy = R"({"operations":["reconcile"],"rate_limit":100,"daily_quota":1000})";
+  TestAgencyClient bhxh_client = AddTestAgencyClient(Dir(), "bhxh", policy);
+  TestAgencyClient bank_client = AddTestAgencyClient(Dir(), "bank", policy);
   StartServer();
+  std::string bhxh = AgencyAccessToken(*client_, server_->port(), bhxh_client);
+  std::string bank = AgencyAccessToken(*client_, server_->port(), bank_client);
   auto posted = Call(bhttp::verb::post, "/v1/reconcile", bhxh, kAgencyFile);
   ASSERT_EQ(posted.status, 202u) << posted.body;
   std::string location = posted.headers["location"];

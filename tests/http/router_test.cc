@@ -132,11 +132,12 @@ TEST(RouterAddTest, RejectsBadTables) {
   EXPECT_EQ(r.size(), 2u);
 }
 
-TEST(RouterAccessTest, AgenciesReachOnlyAgencyRoutes) {
+TEST(RouterAccessTest, EachPrincipalReachesOnlyTheRoutesOpenedToIt) {
   Router router;
   router.Add(verb::get, "/staff", Named("staff"));
   router.Add(verb::post, "/verify", Named("verify"), Access::kAgency);
   router.Add(verb::get, "/open", Named("open"), Access::kPublic);
+  router.Add(verb::post, "/events", Named("events"), Access::kOfficer);
   auto call = [&router](verb method, std::string target, Principal::Kind kind) {
     auto ctx = RequestContext::MakeForTest(Request{method, target, 11});
     ctx.principal = Principal{kind, "someone"};
@@ -159,6 +160,18 @@ TEST(RouterAccessTest, AgenciesReachOnlyAgencyRoutes) {
       {verb::post, "/verify", K::kAnonymous, 401},
       {verb::get, "/open", K::kAgency, 200},
       {verb::get, "/open", K::kAnonymous, 200},
+      // Officers: only kOfficer routes (and public ones), never the staff
+      // or agency routes; citizens reach neither.
+      {verb::post, "/events", K::kOfficer, 200},
+      {verb::post, "/events", K::kAdmin, 200},
+      {verb::post, "/events", K::kAnonymous, 200},
+      {verb::post, "/events", K::kAgency, 403},
+      {verb::post, "/events", K::kCitizen, 403},
+      {verb::get, "/staff", K::kOfficer, 403},
+      {verb::get, "/staff", K::kCitizen, 403},
+      {verb::post, "/verify", K::kOfficer, 403},
+      {verb::post, "/verify", K::kCitizen, 403},
+      {verb::get, "/open", K::kOfficer, 200},
   };
   for (const Case& c : cases) {
     Response r = call(c.method, c.target, c.kind);

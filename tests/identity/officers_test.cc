@@ -54,6 +54,26 @@ TEST_F(OfficersTest, SignInGivesAnEightHourToken) {
   EXPECT_FALSE(officers_->Authenticate(t->token));
 }
 
+TEST_F(OfficersTest, DisablingEndsTokensAndSignIns) {
+  AddOfficer();
+  auto t = officers_->SignIn("officer.ha", "officer password 1");
+  ASSERT_TRUE(t);
+  auto off = officers_->SetDisabled("officer.ha", true);
+  ASSERT_TRUE(off) << off.error().code;
+  EXPECT_TRUE(off->disabled);
+  EXPECT_FALSE(officers_->Authenticate(t->token));
+  EXPECT_EQ(officers_->SignIn("officer.ha", "officer password 1").error().code,
+            "officer.bad_credentials");
+  auto on = officers_->SetDisabled("officer.ha", false);
+  ASSERT_TRUE(on);
+  EXPECT_FALSE(on->disabled);
+  EXPECT_FALSE(officers_->Authenticate(t->token));  // the old token stays ended
+  auto again = officers_->SignIn("officer.ha", "officer password 1");
+  ASSERT_TRUE(again) << again.error().code;
+  EXPECT_TRUE(officers_->Authenticate(again->token));
+  EXPECT_EQ(officers_->SetDisabled("nobody", true).error().code, "officer.not_found");
+}
+
 TEST_F(OfficersTest, OfficerSignInIsThrottled) {
   AddOfficer();
   for (int i = 0; i < 5; ++i) officers_->SignIn("officer.ha", "wrong");

@@ -85,6 +85,26 @@ TEST_F(OfficerApiTest, OnlyTheAdminCreatesOfficers) {
   EXPECT_EQ(Code(officer), "auth.forbidden");
 }
 
+TEST_F(OfficerApiTest, AdminDisablesAndEnablesOfficers) {
+  const std::string token = OfficerToken();
+  auto off = Send(bhttp::verb::post, "/v1/admin/officers/officer.ha/disable", {}, admin_);
+  ASSERT_EQ(off.status, 200u) << off.body;
+  EXPECT_TRUE(boost::json::parse(off.body).as_object().at("disabled").as_bool());
+  EXPECT_FALSE(officers_->Authenticate(token));  // at once
+  auto signin = Send(bhttp::verb::post, "/v1/officer/sessions",
+                     R"({"username":"officer.ha","password":"officer password 1"})");
+  EXPECT_EQ(signin.status, 401u);
+  auto on = Send(bhttp::verb::post, "/v1/admin/officers/officer.ha/enable", {}, admin_);
+  ASSERT_EQ(on.status, 200u) << on.body;
+  EXPECT_FALSE(boost::json::parse(on.body).as_object().at("disabled").as_bool());
+  auto missing = Send(bhttp::verb::post, "/v1/admin/officers/nobody/disable", {}, admin_);
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(Code(missing), "officer.not_found");
+  auto officer = Send(bhttp::verb::post, "/v1/admin/officers/officer.ha/disable", {},
+                      {http::Principal::Kind::kOfficer, "officer.ha"});
+  EXPECT_EQ(officer.status, 403u);
+}
+
 TEST_F(OfficerApiTest, AdminBadInput) {
   auto bad_role = Send(bhttp::verb::post, "/v1/admin/officers",
                        R"({"username":"x.y","name":"X","role":"army","area_code":"01","password":"officer password 1"})",

@@ -1,0 +1,94 @@
+#include "hub/minimizer.h"
+
+#include <set>
+#include <vector>
+
+#include "hub/personal_fields.h"
+
+namespace dancu::hub {
+namespace {
+
+bool IsOutcome(const boost::json::value& v) {
+  if (!v.is_object()) return false;
+  const auto& o = v.as_object();
+  const auto* result = o.if_contains("result");
+  if (result == nullptr || !result->is_string()) return false;
+  for (const auto& m : o) {
+    std::string_view k = m.key();
+    if (k == "result") continue;
+    if (k == "level") {
+      if (!m.value().is_string()) return false;
+    } else if (k == "score") {
+      if (!m.value().is_number()) return false;
+    } else if (k == "commune_code" || k == "address") {
+      if (!IsOutcome(m.value())) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+size_t Walk(const Grant& grant, const PseudonymFn& pseudonym, boost::json::value& v) {
+  size_t changed = 0;
+  if (v.is_array()) {
+    for (auto& e : v.as_array()) changed += Walk(grant, pseudonym, e);
+    return changed;
+  }
+  if (!v.is_object()) return 0;
+  auto& o = v.as_object();
+  std::vector<std::string> remove;
+  for (auto& m : o) {
+    std::string_view key = m.key();
+    boost::json::value& value = m.value();
+    if (!IsPersonalField(key)) {
+      changed += Walk(grant, pseudonym, value);
+      continue;
+    }
+    if (grant.AllowsField(key) || value.is_null() || IsOutcome(value)) continue;
+    if (key == "citizen_id" && value.is_string()) {
+      if (value.as_string().starts_with("pt_")) continue;  // already a pseudonym
+      if (auto id = CitizenId::Parse(value.as_string()); id) {
+        value = pseudonym(*id);
+        ++changed;
+        continue;
+      }
+    }
+    remove.emplace_back(key);
+  }
+  for (const auto& k : remove) o.erase(k);
+  return changed + remove.size();
+}
+
+void Collect(const boost::json::value& v, std::set<std::string_view>& out) {
+  if (v.is_array()) {
+    for (const auto& e : v.as_array()) Collect(e, out);
+  } else if (v.is_object()) {
+    for (const auto& m : v.as_object()) {
+      if (IsPersonalField(m.key()) && !m.value().is_null() && !IsOutcome(m.value())) {
+        out.insert(m.key());
+      }
+      Collect(m.value(), out);
+    }
+  }
+}
+
+}  // namespace
+
+std::string DisclosedFields(const boost::json::value& body) {
+  std::set<std::string_view> fields;
+  Collect(body, fields);
+  std::string out;
+  for (std::string_view f : fields) {
+    if (!out.empty()) out += ',';
+    out += f;
+  }
+  return out;
+}
+
+size_t Minimize(const Grant& grant, const PseudonymFn& pseudonym, boost::json::value& body) {
+  if (grant.unrestricted) return 0;
+  return Walk(grant, pseudonym, body);
+}
+
+}  // namespace dancu::hub
