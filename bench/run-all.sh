@@ -14,3 +14,4 @@ bash "$DIR/verify.sh" "$BUILD" "$COUNT" 15
 bash "$DIR/reconcile.sh" "$BUILD" "$COUNT"
 bash "$DIR/verify_startup.sh" "$BUILD/dancu" "${BENCH_STARTUP_DIR:-/tmp/dancu-verify-startup}" "$COUNT"
 bash "$DIR/oidc.sh" "$BUILD" 15
+bash "$DIR/policy.sh" "$BUILD" "${BENCH_HTTP_COUNT:-1000000}" 10 3

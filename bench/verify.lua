@@ -1,8 +1,8 @@
 -- wrk script: POST /v1/verify with bodies drawn at random from BODIES_FILE
--- (one JSON query per line), with the admin token, over keep-alive
--- connections.
+-- (one JSON query per line), with $VERIFY_TOKEN (bench/policy.sh: an agency
+-- access token) or else the admin token, over keep-alive connections.
 local bodies = {}
-local token = os.getenv("DANCU_ADMIN_TOKEN") or ""
+local token = os.getenv("VERIFY_TOKEN") or os.getenv("DANCU_ADMIN_TOKEN") or ""
 local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
 function init(args)

@@ -1,5 +1,6 @@
 #include "api/agency_access.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -57,7 +58,10 @@ http::Router::ResponseFilter MinimizingFilter(hub::Members& members) {
     // Nothing to remove when every personal field is allowed.
     if (grant->policy->fields.size() == std::size(hub::kPersonalFields)) return;
     boost::system::error_code ec;
-    boost::json::value body = boost::json::parse(response.body, ec);
+    // Most answers are small: parse into a stack buffer, no heap.
+    unsigned char buffer[4096];
+    boost::json::monotonic_resource arena(buffer, sizeof buffer);
+    boost::json::value body = boost::json::parse(response.body, ec, &arena);
     if (ec) {
       response = http::ProblemResponse(500, "internal.minimize", "a response could not be minimized");
       return;

@@ -17,6 +17,8 @@
 #include "api/agency_access.h"
 #include "api/api.h"
 #include "http/response.h"
+#include "hub/members.h"
+#include "hub/minimizer.h"
 #include "verify/reconcile_jobs.h"
 
 namespace dancu::api {
@@ -149,7 +151,14 @@ void AddReconcileRoutes(http::Router& router, ApiDeps deps) {
         std::stringstream ss;
         ss << in.rdbuf();
         if (!in) return http::ProblemResponse(500, "internal.error", "cannot read the report");
-        http::Response r = http::TextResponse(200, "text/csv; charset=utf-8", ss.str());
+        // The report's suggested ids are register data: minimized like JSON
+        // answers (an agency without citizen_id gets its pseudonyms).
+        auto report = hub::MinimizeCsvIds(
+            *grant,
+            [&](const CitizenId& c) { return deps.members->AgencyToken(grant->agency, c); },
+            ss.str(), "suggested_id");
+        if (!report) return http::ProblemResponse(500, "internal.error", "cannot read the report");
+        http::Response r = http::TextResponse(200, "text/csv; charset=utf-8", std::move(*report));
         r.headers.emplace_back("Content-Disposition",
                                "attachment; filename=\"reconcile-" + std::string(id) + ".csv\"");
         return r;

@@ -21,6 +21,11 @@ Result<HubServices> OpenHubServicesIn(const std::filesystem::path& dir,
   if (!members) return std::unexpected(members.error());
   out.members = std::move(*members);
   hub::Members* m = out.members.get();
+  auto code_key = hub::EkycConsents::LoadOrCreateCodeKey(dir);
+  if (!code_key) return std::unexpected(code_key.error());
+  auto ekyc = hub::EkycConsents::Open(*out.db, std::move(*code_key), clock, random);
+  if (!ekyc) return std::unexpected(ekyc.error());
+  out.ekyc_consents = std::move(*ekyc);
   auto documents = hub::LinkedDocuments::Open(*out.db, clock);
   if (!documents) return std::unexpected(documents.error());
   out.linked_documents = std::move(*documents);

@@ -1,6 +1,7 @@
 // The data-sharing hub's services of one data directory (issue 5), opened
 // the same way by `dancu serve` and the CLI (`dancu agencies`, `dancu
 // webhooks`): DIR/hub.db, the members (agencies, clients, policies, hub.key),
+// the citizens' eKYC consents (consent codes keyed by DIR/ekyc-code.key),
 // the citizens' linked documents from sectoral data sync,
 // the webhook subscriptions (agencies checked against the members) and, when
 // a register is given, the webhook dispatcher (hub/webhook_dispatcher.h),
@@ -19,6 +20,7 @@
 #include "core/error.h"
 #include "core/random.h"
 #include "hub/audit_log.h"
+#include "hub/ekyc_consents.h"
 #include "hub/linked_documents.h"
 #include "hub/members.h"
 #include "hub/webhook_dispatcher.h"
@@ -31,6 +33,7 @@ namespace dancu::app {
 struct HubServices {
   std::unique_ptr<storage::Database> db;  // DIR/hub.db
   std::unique_ptr<hub::Members> members;
+  std::unique_ptr<hub::EkycConsents> ekyc_consents;  // key: DIR/ekyc-code.key
   std::unique_ptr<hub::LinkedDocuments> linked_documents;  // sectoral data sync
   std::unique_ptr<hub::WebhookSubscriptions> subscriptions;
   std::unique_ptr<hub::WebhookDispatcher> dispatcher;  // null without a register

@@ -144,6 +144,7 @@ int Serve(const ServeOptions& o) {
   deps.webhook_subscriptions = hub->subscriptions.get();
   deps.webhook_dispatcher = hub->dispatcher.get();
   deps.members = hub->members.get();
+  deps.ekyc_consents = hub->ekyc_consents.get();
   deps.linked_documents = hub->linked_documents.get();
   api::AddRoutes(router, deps);
   web::WebDeps web_deps{*reg->registry, reg->clock, csrf};
@@ -153,6 +154,7 @@ int Serve(const ServeOptions& o) {
   web_deps.oidc = identity->oidc.get();
   web_deps.audit_log = audit->log.get();
   web_deps.members = hub->members.get();
+  web_deps.ekyc_consents = hub->ekyc_consents.get();
   web_deps.linked_documents = hub->linked_documents.get();
   web_deps.mtls_header = o.mtls_header;
   web::AddWebRoutes(router, web_deps);

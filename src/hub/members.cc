@@ -199,7 +199,35 @@ struct Members::Impl {
            crypto::Base64UrlEncode(crypto::AsBytes(mac));
   }
 
+  // Tokens already verified, with their expiry: an agency sends the same
+  // token for minutes, and a hash look-up is cheaper than its HMAC. Only a
+  // token that passed the full check is ever in here. Cleared when full.
+  struct VerifiedToken {
+    TokenIdentity id;
+    int64_t exp = 0;
+  };
+  static constexpr size_t kVerifiedCap = 1 << 16;
+  mutable std::shared_mutex verified_mu;
+  mutable std::unordered_map<std::string, VerifiedToken, StringHash, std::equal_to<>> verified;
+
   std::optional<TokenIdentity> CheckToken(std::string_view token) const {
+    const int64_t now = UnixSeconds(clock.Now());
+    {
+      std::shared_lock lock(verified_mu);
+      if (auto it = verified.find(token); it != verified.end()) {
+        if (it->second.exp <= now) return std::nullopt;
+        return it->second.id;
+      }
+    }
+    auto checked = VerifyToken(token);
+    if (!checked || checked->exp <= now) return std::nullopt;
+    std::unique_lock lock(verified_mu);
+    if (verified.size() >= kVerifiedCap) verified.clear();
+    verified.emplace(std::string(token), *checked);
+    return checked->id;
+  }
+
+  std::optional<VerifiedToken> VerifyToken(std::string_view token) const {
     if (!token.starts_with(kAgencyTokenPrefix)) return std::nullopt;
     token.remove_prefix(kAgencyTokenPrefix.size());
     size_t dot = token.rfind('.');
@@ -224,8 +252,7 @@ struct Members::Impl {
         std::from_chars(expiry.data(), expiry.data() + expiry.size(), exp).ec != std::errc()) {
       return std::nullopt;
     }
-    if (exp <= UnixSeconds(clock.Now())) return std::nullopt;
-    return id;
+    return VerifiedToken{std::move(id), exp};
   }
 };
 

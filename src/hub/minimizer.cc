@@ -1,8 +1,10 @@
 #include "hub/minimizer.h"
 
 #include <set>
+#include <sstream>
 #include <vector>
 
+#include "core/csv.h"
 #include "hub/personal_fields.h"
 
 namespace dancu::hub {
@@ -82,6 +84,37 @@ std::string DisclosedFields(const boost::json::value& body) {
   for (std::string_view f : fields) {
     if (!out.empty()) out += ',';
     out += f;
+  }
+  return out;
+}
+
+Result<std::string> MinimizeCsvIds(const Grant& grant, const PseudonymFn& pseudonym,
+                                   std::string_view csv, std::string_view id_column) {
+  if (grant.AllowsField("citizen_id")) return std::string(csv);
+  std::istringstream in{std::string(csv)};
+  CsvReader reader(in);
+  CsvRecord record;
+  std::optional<Error> error;
+  std::string out;
+  out.reserve(csv.size());
+  std::optional<size_t> column;
+  bool header = true;
+  while (reader.Next(record, error)) {
+    if (error) return std::unexpected(*error);
+    if (header) {
+      for (size_t i = 0; i < record.fields.size(); ++i) {
+        if (record.fields[i] == id_column) column = i;
+      }
+      header = false;
+    } else if (column && *column < record.fields.size()) {
+      std::string& value = record.fields[*column];
+      if (auto id = CitizenId::Parse(value); id) value = pseudonym(*id);
+    }
+    for (size_t i = 0; i < record.fields.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendCsvField(out, record.fields[i]);
+    }
+    out += '\n';
   }
   return out;
 }

@@ -28,6 +28,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/citizen_id.h"
+#include "core/error.h"
 #include "hub/grant.h"
 
 namespace dancu::hub {
@@ -35,6 +36,14 @@ namespace dancu::hub {
 using PseudonymFn = std::function<std::string(const CitizenId&)>;
 
 size_t Minimize(const Grant& grant, const PseudonymFn& pseudonym, boost::json::value& body);
+
+// The same rule for a CSV answer (a reconciliation job's report, whose
+// `id_column` holds the citizen ids the register suggests): unless the grant
+// allows citizen_id, each id in that column becomes the agency's pseudonym.
+// Other columns are the agency's own data or outcomes and stay. Errors:
+// csv.* when the text is not CSV (then nothing may be sent).
+Result<std::string> MinimizeCsvIds(const Grant& grant, const PseudonymFn& pseudonym,
+                                   std::string_view csv, std::string_view id_column);
 
 // The personal fields present (not null, not an outcome) anywhere in `body`, sorted, unique,
 // comma-separated: what an access-log entry records as disclosed.

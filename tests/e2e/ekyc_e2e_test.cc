@@ -216,7 +216,8 @@ TEST_F(EkycE2eTest, ConsentCodeRedeemedOnceRevokedAndLogged) {
     outcomes.clear();
     auto log = Browse(bhttp::verb::get, "/v1/me/access-log");
     ASSERT_EQ(log.status, 200u) << log.body;
-    for (const auto& e : json::parse(log.body).at("entries").as_array()) {
+    const json::value parsed = json::parse(log.body);  // outlives the loop
+    for (const auto& e : parsed.at("entries").as_array()) {
       const auto& entry = e.at("entry").as_object();
       if (entry.at("operation").as_string() == "ekyc") {
         EXPECT_EQ(entry.at("actor").at("id").as_string(), "vcb");

@@ -94,7 +94,8 @@ TEST_F(OfficersE2eTest, OfficersRegisterAndReadOnlyInTheirAreaAndAreLogged) {
   ASSERT_EQ(death.status, 201u) << death.body;
   auto history = Call(bhttp::verb::get, std::string("/v1/citizens/") + kAn + "/history");
   ASSERT_EQ(history.status, 200u) << history.body;
-  const auto& events = boost::json::parse(history.body).at("events").as_array();
+  const boost::json::value parsed = boost::json::parse(history.body);
+  const auto& events = parsed.at("events").as_array();
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().at("actor").as_string(), "officer:civil.bd");
 

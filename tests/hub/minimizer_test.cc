@@ -74,5 +74,22 @@ TEST(MinimizerTest, AllowedFieldsAndStaffKeepEverything) {
   EXPECT_FALSE(junk.as_object().contains("citizen_id"));
 }
 
+TEST(MinimizerTest, CsvReportIdsBecomePseudonyms) {
+  const char* report =
+      "line,status,id,full_name,suggested_id,reason\n"
+      "2,MISMATCH,match,mismatch,001085123456,\"a reason, quoted\"\n"
+      "3,NOT_FOUND,,,,\n";
+  auto out = MinimizeCsvIds(GrantWith({"full_name"}), Pseudonym, report, "suggested_id");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out,
+            "line,status,id,full_name,suggested_id,reason\n"
+            "2,MISMATCH,match,mismatch,pt_of_001085123456,\"a reason, quoted\"\n"
+            "3,NOT_FOUND,,,,\n");
+  auto allowed = MinimizeCsvIds(GrantWith({"citizen_id"}), Pseudonym, report, "suggested_id");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(*allowed, report);
+  EXPECT_FALSE(MinimizeCsvIds(GrantWith({}), Pseudonym, "a,b\n\"unclosed\n", "b"));
+}
+
 }  // namespace
 }  // namespace dancu::hub
