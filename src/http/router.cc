@@ -58,7 +58,7 @@ std::optional<Response> Forbidden(Access access, Principal::Kind kind) {
   if (kind == K::kAnonymous || kind == K::kAdmin) return std::nullopt;
   if (kind == K::kOfficer && access == Access::kOfficer) return std::nullopt;
   if (kind == K::kAgency && access == Access::kAgency) return std::nullopt;
-  const char* detail = kind == K::kAgency    ? "agency keys may call only the agency routes"
+  const char* detail = kind == K::kAgency    ? "agency clients may call only the agency routes"
                        : kind == K::kOfficer ? "officers may call only the officer routes"
                                              : "this route is for register staff";
   return ProblemResponse(403, "auth.forbidden", detail);
