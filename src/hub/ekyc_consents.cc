@@ -7,6 +7,7 @@
 #include "crypto/random_token.h"
 #include "hub/key_file.h"
 #include "hub/personal_fields.h"
+#include "hub/comma_list.h"
 
 namespace dancu::hub {
 namespace {
@@ -22,33 +23,13 @@ constexpr std::string_view kColumns =
 int64_t Micros(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp FromMicros(int64_t v) { return Timestamp{std::chrono::microseconds{v}}; }
 
-std::string Join(std::span<const std::string> v) {
-  std::string out;
-  for (const std::string& s : v) {
-    if (!out.empty()) out += ',';
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> Split(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    out.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 EkycConsent ReadConsent(const storage::Statement& st) {
   EkycConsent c;
   c.id = std::string(st.Text(0));
   c.citizen_id = std::string(st.Text(1));
   c.agency = std::string(st.Text(2));
   c.purpose = std::string(st.Text(3));
-  c.fields = Split(st.Text(4));
+  c.fields = SplitCommaList(st.Text(4));
   c.created_at = FromMicros(st.Int(5));
   c.expires_at = FromMicros(st.Int(6));
   if (auto r = st.OptionalInt(7)) c.revoked_at = FromMicros(*r);
@@ -148,7 +129,7 @@ Result<std::vector<std::string>> EkycConsents::CheckRequest(const EkycOffer& off
 Status EkycConsents::Insert(const EkycConsent& c) {
   auto& st =
       conn_->Cached(Sql("INSERT INTO ekyc_consents (", ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  std::string fields = Join(c.fields);
+  std::string fields = JoinCommaList(c.fields);
   st.BindText(1, c.id);
   st.BindText(2, c.citizen_id);
   st.BindText(3, c.agency);
@@ -190,7 +171,7 @@ Result<ConsentCode> EkycConsents::CreateCode(const CitizenId& citizen, const Eky
   const Timestamp now = clock_.Now();
   ConsentCode out;
   out.expires_at = now + kConsentCodeLifetime;
-  const std::string id = citizen.ToString(), field_text = Join(*checked);
+  const std::string id = citizen.ToString(), field_text = JoinCommaList(*checked);
   std::lock_guard lock(mu_);
   // Codes past their 10 minutes are of no use to anyone: forget them, so
   // that only live codes can collide with a new one.
@@ -251,7 +232,7 @@ Result<EkycConsent> EkycConsents::Redeem(std::string_view typed, std::string_vie
     EkycConsent c;
     c.citizen_id = std::string(st.Text(0));
     c.purpose = std::string(st.Text(1));
-    c.fields = Split(st.Text(2));
+    c.fields = SplitCommaList(st.Text(2));
     c.expires_at = now + std::chrono::days{st.Int(3)};
     found = std::move(c);
   });

@@ -290,9 +290,6 @@ Status Members::AddAgency(const AgencyInfo& agency) {
   if (agency.display_name.empty() || agency.display_name.size() > 200) {
     return Fail("agency.bad_display_name", "the display name is 1-200 bytes", "display_name");
   }
-  if (impl_->Current()->agencies.contains(agency.name)) {
-    return Fail("agency.exists", "an agency named " + agency.name + " exists", "name");
-  }
   return impl_->Write([&](storage::Connection& c) -> Status {
     auto& st = c.Cached(
         "INSERT INTO agencies (name, kind, display_name, created_at) VALUES (?,?,?,?) "

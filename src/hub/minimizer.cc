@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/csv.h"
+#include "hub/comma_list.h"
 #include "hub/personal_fields.h"
 
 namespace dancu::hub {
@@ -80,12 +81,7 @@ void Collect(const boost::json::value& v, std::set<std::string_view>& out) {
 std::string DisclosedFields(const boost::json::value& body) {
   std::set<std::string_view> fields;
   Collect(body, fields);
-  std::string out;
-  for (std::string_view f : fields) {
-    if (!out.empty()) out += ',';
-    out += f;
-  }
-  return out;
+  return JoinCommaList(std::vector<std::string>(fields.begin(), fields.end()));
 }
 
 Result<std::string> MinimizeCsvIds(const Grant& grant, const PseudonymFn& pseudonym,

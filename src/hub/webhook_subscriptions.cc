@@ -5,31 +5,12 @@
 
 #include "core/admin_units.h"
 #include "crypto/random_token.h"
+#include "hub/comma_list.h"
 
 namespace dancu::hub {
 namespace {
 
 constexpr size_t kMaxUrl = 2048;
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) {
-    if (!out.empty()) out += ',';
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> Split(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    out.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 bool ValidAgencyName(std::string_view n) {
   if (n.empty() || n.size() > 64) return false;
@@ -185,7 +166,8 @@ Result<WebhookSubscription> WebhookSubscriptions::Create(const NewWebhookSubscri
   auto& st = conn_->Cached(
       "INSERT INTO webhook_subscriptions (agency, url, secret, event_types, provinces, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
-  std::string types_text = Join(out.event_types), provinces_text = Join(out.provinces);
+  std::string types_text = JoinCommaList(out.event_types);
+  std::string provinces_text = JoinCommaList(out.provinces);
   st.BindText(1, out.agency);
   st.BindText(2, out.url);
   st.BindText(3, out.secret);
@@ -211,8 +193,8 @@ Result<std::vector<WebhookSubscription>> WebhookSubscriptions::Load(bool active_
     w.agency = std::string(st.Text(1));
     w.url = std::string(st.Text(2));
     if (secrets) w.secret = std::string(st.Text(3));
-    w.event_types = Split(st.Text(4));
-    w.provinces = Split(st.Text(5));
+    w.event_types = SplitCommaList(st.Text(4));
+    w.provinces = SplitCommaList(st.Text(5));
     w.created_at = std::string(st.Text(6));
     w.disabled = st.Int(7) != 0;
     out.push_back(std::move(w));
