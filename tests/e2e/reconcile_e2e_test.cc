@@ -211,7 +211,9 @@ TEST_F(ReconcileE2eTest, HttpBadInputAndUnknownJobs) {
 }
 
 TEST_F(ReconcileE2eTest, AnAgencySeesOnlyItsOwnJobs) {
-  const char* policy = R"({"operations":["reconcile"],"rate_limit":100,"daily_quota":1000})";
+  // Limits that the status polling of WaitDone never reaches.
+  const char* policy =
+      R"({"operations":["reconcile"],"rate_limit":100000,"daily_quota":10000000})";
   TestAgencyClient bhxh_client = AddTestAgencyClient(Dir(), "bhxh", policy);
   TestAgencyClient bank_client = AddTestAgencyClient(Dir(), "bank", policy);
   StartServer();
